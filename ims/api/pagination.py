@@ -1,0 +1,52 @@
+"""Limit/offset pagination with a maximum page size, the same for every list."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Schema
+
+from ims.core.errors import ValidationFailed
+
+T = TypeVar("T")
+DEFAULT_LIMIT = 50
+
+
+class Page(Schema, Generic[T]):
+    count: int
+    limit: int
+    offset: int
+    next: str | None
+    previous: str | None
+    items: list[T]
+
+
+def paginate(request: HttpRequest, qs: QuerySet[Any], *, limit: int, offset: int) -> dict[str, Any]:
+    max_limit = settings.NINJA_PAGINATION_MAX_LIMIT
+    errors: dict[str, list[str]] = {}
+    if not 1 <= limit <= max_limit:
+        errors["limit"] = [f"Must be between 1 and {max_limit}, got {limit}."]
+    if offset < 0:
+        errors["offset"] = [f"Must be 0 or more, got {offset}."]
+    if errors:
+        raise ValidationFailed(errors)
+    count = qs.count()
+    items = list(qs[offset : offset + limit])
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "next": _link(request, limit, offset + limit) if offset + limit < count else None,
+        "previous": _link(request, limit, max(offset - limit, 0)) if offset > 0 else None,
+        "items": items,
+    }
+
+
+def _link(request: HttpRequest, limit: int, offset: int) -> str:
+    params = request.GET.copy()
+    params["limit"], params["offset"] = str(limit), str(offset)
+    return f"{request.path}?{urlencode(sorted(params.items()))}"

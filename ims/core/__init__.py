@@ -1,0 +1,1 @@
+"""Cross-cutting primitives: settings helpers, errors, versioned records, request context."""

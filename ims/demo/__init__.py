@@ -1,0 +1,1 @@
+"""The demo organisation: a realistic fictional manufacturer to explore IMS with."""

@@ -1,0 +1,1 @@
+"""Operations: serving, health checks, backup and restore."""

@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from ims.api.api import api
+from ims.ops import health
+
+handler400 = "ims.web.errors.bad_request"
+handler403 = "ims.web.errors.permission_denied"
+handler404 = "ims.web.errors.page_not_found"
+handler500 = "ims.web.errors.server_error"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("accounts/", include("ims.accounts.urls")),
+    path("organisation/", include("ims.org.urls")),
+    path("audit/", include("ims.audit.urls")),
+    path("", include("ims.web.urls")),
+]

@@ -1,0 +1,1 @@
+"""The web shell: layout, navigation by Harmonized Structure, dashboard, error pages."""

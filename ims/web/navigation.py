@@ -1,0 +1,66 @@
+"""Main navigation, grouped by the clauses of the Harmonized Structure.
+
+Each concept adds its pages here as it lands; a group with no page yet says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ims.accounts.permissions import Action, can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: Any
+    url_name: str
+    action: Action | None = Action.VIEW
+    org_wide: bool = False
+
+
+@dataclass(frozen=True)
+class NavGroup:
+    clause: str
+    label: Any
+    items: tuple[NavItem, ...]
+
+
+GROUPS: tuple[NavGroup, ...] = (
+    NavGroup(
+        "4",
+        _("Context"),
+        (
+            NavItem(_("Organisation and scope"), "org:organisation"),
+            NavItem(_("Sites"), "org:site_list"),
+        ),
+    ),
+    NavGroup(
+        "5",
+        _("Leadership"),
+        (NavItem(_("Roles and people"), "accounts:user_list", Action.MANAGE_USERS, org_wide=True),),
+    ),
+    NavGroup("6", _("Planning"), ()),
+    NavGroup("7", _("Support"), (NavItem(_("Audit trail"), "audit:list", Action.VIEW_AUDIT),)),
+    NavGroup("8", _("Operation"), ()),
+    NavGroup("9", _("Performance evaluation"), ()),
+    NavGroup("10", _("Improvement"), ()),
+)
+
+
+def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    groups = []
+    for group in GROUPS:
+        items = []
+        for item in group.items:
+            if item.action is not None:
+                allowed = can(user, item.action) if item.org_wide else can(user, item.action, anywhere=True)
+                if not allowed:
+                    continue
+            url = reverse(item.url_name)
+            items.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
+        groups.append({"clause": group.clause, "label": group.label, "items": items})
+    return groups
