@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ims.accounts import permissions, selectors, services
-from ims.accounts.models import User
+from ims.accounts.models import ApiToken, User
 from ims.accounts.permissions import Action
 from ims.api.auth import ApiRequest
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
@@ -90,11 +90,10 @@ def list_tokens(request: ApiRequest) -> object:
 
 
 @router.post("/tokens", response={201: TokenCreated}, tags=["account"])
-def create_token(request: ApiRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: ApiRequest, payload: TokenIn) -> Status[ApiToken]:
     token, plain = services.token_create(user=request.auth, name=payload.name, expires_at=payload.expires_at)
-    data = TokenOut.from_orm(token).dict()
-    data["token"] = plain
-    return 201, data
+    token.token = plain  # type: ignore[attr-defined]  # shown in this one response only
+    return Status(201, token)
 
 
 @router.delete("/tokens/{token_id}", response=TokenOut, tags=["account"], summary="Revoke one of your tokens")
@@ -155,14 +154,13 @@ def get_user(request: ApiRequest, user_id: int) -> object:
 
 
 @router.post("/users", response={201: UserCreated}, tags=["users"])
-def create_user(request: ApiRequest, payload: UserIn) -> tuple[int, dict[str, object]]:
+def create_user(request: ApiRequest, payload: UserIn) -> Status[User]:
     fields = payload.dict()
-    specs = _specs(payload.memberships)
     fields.pop("memberships")
-    user, password = services.user_create(by=request.auth, memberships=specs, **fields)
-    data = UserOut.from_orm(selectors.user_get(request.auth, user.pk)).dict()
-    data["temporary_password"] = password
-    return 201, data
+    user, password = services.user_create(by=request.auth, memberships=_specs(payload.memberships), **fields)
+    created = selectors.user_get(request.auth, user.pk)
+    created.temporary_password = password  # type: ignore[attr-defined]  # shown in this one response only
+    return Status(201, created)
 
 
 @router.patch("/users/{user_id}", response=UserOut, tags=["users"])

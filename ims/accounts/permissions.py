@@ -47,6 +47,20 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.VIEWER: _READ,
 }
 
+# How each action reads in a refusal: "You are not allowed to <phrase> <what>."
+PHRASES: dict[Action, str] = {
+    Action.VIEW: "see",
+    Action.CREATE: "create",
+    Action.CHANGE: "change",
+    Action.DELETE: "delete",
+    Action.APPROVE: "approve",
+    Action.REPORT: "report",
+    Action.VIEW_AUDIT: "read the audit trail of",
+    Action.MANAGE_SITES: "manage",
+    Action.MANAGE_ORG: "manage",
+    Action.MANAGE_USERS: "manage",
+}
+
 ORG_WIDE = frozenset({Action.MANAGE_SITES, Action.MANAGE_ORG, Action.MANAGE_USERS})
 
 
@@ -115,8 +129,8 @@ def can(user: Any, action: Action, *, site_id: int | None = None, anywhere: bool
 
 def require(user: Any, action: Action, *, site_id: int | None = None, what: str = "") -> None:
     if not can(user, action, site_id=site_id):
-        target = f" {what}" if what else ""
-        raise PermissionRefused(f"You are not allowed to {action.replace('_', ' ')}{target}.")
+        target = f" {what}" if what else " this"
+        raise PermissionRefused(f"You are not allowed to {PHRASES[action]}{target}.")
 
 
 M = TypeVar("M", bound=Model)

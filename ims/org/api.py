@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from ims.api.auth import ApiRequest
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
@@ -70,8 +70,8 @@ def get_site(request: ApiRequest, site_id: int) -> object:
 
 
 @router.post("/sites", response={201: SiteOut})
-def create_site(request: ApiRequest, payload: SiteIn) -> tuple[int, object]:
-    return 201, services.site_create(by=request.auth, **payload.dict())
+def create_site(request: ApiRequest, payload: SiteIn) -> Status[object]:
+    return Status(201, services.site_create(by=request.auth, **payload.dict()))
 
 
 @router.patch("/sites/{site_id}", response=SiteOut)
@@ -95,9 +95,9 @@ def restore_site(request: ApiRequest, site_id: int, payload: VersionIn) -> objec
 
 
 @router.delete("/sites/{site_id}", response={204: None})
-def delete_site(request: ApiRequest, site_id: int) -> tuple[int, None]:
+def delete_site(request: ApiRequest, site_id: int) -> Status[None]:
     services.site_delete(by=request.auth, site=selectors.site_get(request.auth, site_id))
-    return 204, None
+    return Status(204, None)
 
 
 class OrganisationOut(Schema):
