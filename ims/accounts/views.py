@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ims.accounts import selectors, services
@@ -58,7 +59,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         services.logout_record(user=selectors.signed_in(request))
     logout(request)
-    messages.info(request, "You are signed out.")
+    messages.info(request, _("You are signed out."))
     return redirect("accounts:login")
 
 
@@ -76,7 +77,7 @@ def account(request: HttpRequest) -> HttpResponse:
             apply_error(request, form, exc)
         else:
             update_session_auth_hash(request, user)
-            messages.success(request, "Your password has been changed.")
+            messages.success(request, _("Your password has been changed."))
             return redirect("web:home")
     return render(
         request,
@@ -123,7 +124,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ImsError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"Token “{token.name}” is revoked; it no longer works.")
+        messages.success(request, _("Token “%(name)s” is revoked; it no longer works.") % {"name": token.name})
     return redirect("accounts:tokens")
 
 
@@ -159,7 +160,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
         except ImsError as exc:
             apply_error(request, form, exc)
         else:
-            messages.success(request, f"User {user.username} created.")
+            messages.success(request, _("User %(username)s created.") % {"username": user.username})
             return render(request, "accounts/password_shown.html", {"subject": user, "password": password})
     return render(
         request,
@@ -207,7 +208,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = exc.changed if isinstance(exc, ConflictError) else None
             apply_error(request, form, exc)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             return redirect("accounts:user_detail", pk=pk)
     if request.method == "POST" and roles.is_bound and roles.is_valid():
         try:
@@ -215,7 +216,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         except ImsError as exc:
             apply_error(request, roles, exc)
         else:
-            messages.success(request, "Roles saved.")
+            messages.success(request, _("Roles saved."))
             return redirect("accounts:user_detail", pk=pk)
     status = 422 if (form.errors or roles.errors) else 200
     return render(
@@ -247,5 +248,5 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
     except ImsError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(request, f"{subject} can sign in again.")
+        messages.success(request, _("%(user)s can sign in again.") % {"user": subject})
     return redirect("accounts:user_detail", pk=pk)

@@ -28,6 +28,11 @@ def history_of(*, user: Any, record_type: str, record_id: str) -> QuerySet[Audit
     return AuditEntry.objects.filter(record_type=record_type, record_id=str(record_id)).order_by("-id")
 
 
+def history_of_types(*, record_types: list[str]) -> QuerySet[AuditEntry]:
+    """History of organisation-wide records (e.g. the organisation and its scope statements)."""
+    return AuditEntry.objects.filter(record_type__in=record_types).order_by("-id")
+
+
 def filter_entries(
     qs: QuerySet[AuditEntry],
     *,

@@ -9,10 +9,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ims.accounts.permissions import Action, can, require
-from ims.audit.selectors import history_of
+from ims.audit.selectors import history_of, history_of_types
 from ims.core.errors import ConflictError, ImsError
 from ims.org import selectors, services
 from ims.org.forms import OrganisationForm, ScopeForm, SiteEditForm, SiteForm
@@ -70,14 +71,14 @@ def organisation(request: HttpRequest) -> HttpResponse:
             if target == "org" and org_form.is_valid():
                 data = dict(org_form.cleaned_data)
                 services.organisation_save(by=request.user, **data)
-                messages.success(request, "Organisation saved.")
+                messages.success(request, _("Organisation saved."))
                 return redirect("org:organisation")
             for entry in scope_forms:
                 if target == entry.code and entry.form.is_valid():
                     data = dict(entry.form.cleaned_data)
                     site_ids = [int(x) for x in data.pop("sites")]
                     services.scope_save(by=request.user, standard=entry.code, site_ids=site_ids, **data)
-                    messages.success(request, f"Scope for {entry.label} saved.")
+                    messages.success(request, _("Scope for %(standard)s saved.") % {"standard": entry.label})
                     return redirect("org:organisation")
         except ImsError as exc:
             bound: forms.Form = org_form if target == "org" else next(e.form for e in scope_forms if e.code == target)
@@ -92,6 +93,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
             "scope_forms": scope_forms,
             "may_edit": may_edit,
             "conflict": conflict,
+            "history": history_of_types(record_types=["org.organisation", "org.scopestatement"])[:50],
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -124,7 +126,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
         except ImsError as exc:
             apply_error(request, form, exc)
         else:
-            messages.success(request, f"Site “{site}” created.")
+            messages.success(request, _("Site “%(site)s” created.") % {"site": site})
             return redirect("org:site_detail", pk=site.pk)
     return render(
         request,
@@ -169,7 +171,7 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
             conflict = exc.changed if isinstance(exc, ConflictError) else None
             apply_error(request, form, exc)
         else:
-            messages.success(request, "Site saved.")
+            messages.success(request, _("Site saved."))
             return redirect("org:site_detail", pk=pk)
     status = 409 if conflict is not None else (422 if request.method == "POST" else 200)
     return render(request, "org/site_form.html", {"form": form, "site": site, "conflict": conflict}, status=status)
@@ -182,13 +184,13 @@ def site_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     try:
         if action == "archive":
             services.site_archive(by=request.user, site=site, version=version)
-            messages.success(request, f"Site “{site}” archived.")
+            messages.success(request, _("Site “%(site)s” archived.") % {"site": site})
         elif action == "restore":
             services.site_restore(by=request.user, site=site, version=version)
-            messages.success(request, f"Site “{site}” restored.")
+            messages.success(request, _("Site “%(site)s” restored.") % {"site": site})
         elif action == "delete":
             services.site_delete(by=request.user, site=site)
-            messages.success(request, f"Site “{site}” deleted.")
+            messages.success(request, _("Site “%(site)s” deleted.") % {"site": site})
             return redirect("org:site_list")
     except ImsError as exc:
         messages.error(request, exc.detail)

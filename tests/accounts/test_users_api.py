@@ -68,7 +68,10 @@ def test_an_admin_cannot_remove_their_own_administrator_role(api, admin):
 
 def test_deactivating_a_user_uses_the_version(api, admin, viewer):
     client = api(admin)
-    assert client.patch(f"/users/{viewer.pk}", {"version": viewer.version, "is_active": False}).json()["is_active"] is False
+    assert (
+        client.patch(f"/users/{viewer.pk}", {"version": viewer.version, "is_active": False}).json()["is_active"]
+        is False
+    )
     assert_problem(client.patch(f"/users/{viewer.pk}", {"version": viewer.version, "email": "x@y.z"}), 409, "conflict")
 
 
