@@ -134,13 +134,17 @@ def _test_name(config: dict[str, Any]) -> str | None:
 
 
 def _redact(url: str) -> str:
-    """Hide a password in a URL before it appears in an error message."""
-    if "@" not in url or "://" not in url:
+    """Hide a password in a URL before it appears in an error message (also in malformed ones)."""
+    if "@" not in url:
         return url
-    scheme, rest = url.split("://", 1)
-    creds, host = rest.rsplit("@", 1)
-    user = creds.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}" if ":" in creds else url
+    before, host = url.rsplit("@", 1)
+    prefix, sep, creds = before.partition("://")
+    if not sep:
+        prefix, creds = "", before
+    else:
+        prefix += sep
+    user, colon, _ = creds.partition(":")
+    return f"{prefix}{user}:***@{host}" if colon else url
 
 
 def local_secret_key(path: Path) -> str:
@@ -151,6 +155,9 @@ def local_secret_key(path: Path) -> str:
             return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(64)
-    path.write_text(key)
-    path.chmod(0o600)
+    # Created 0600 from the start: never readable by others, not even briefly.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        os.fchmod(fd, 0o600)  # an existing file keeps its old mode on O_TRUNC
+        handle.write(key)
     return key
