@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 
@@ -36,12 +37,24 @@ def create_record(record: M, *, by: Any, note: str = "") -> M:
     return record
 
 
+def _unchanged(record: models.Model, name: str, proposed: Any) -> bool:
+    """Would setting ``name`` to ``proposed`` leave the stored value as it is?"""
+    try:
+        field = record._meta.get_field(name)
+        value = None if proposed is None else field.to_python(proposed)  # type: ignore[union-attr]
+    except (FieldDoesNotExist, DjangoValidationError, TypeError, AttributeError):
+        return False
+    return bool(getattr(record, name) == value)
+
+
 def update_record(record: V, *, by: Any, version: int, changes: Mapping[str, Any], note: str = "") -> V:
     """Apply ``changes`` to ``record`` if it is still at ``version``; audit the difference."""
     unknown = [name for name in changes if not hasattr(record, name)]
     if unknown:
         raise ValidationFailed({name: ["Unknown field."] for name in unknown})
     before = snapshot(record)
+    if all(_unchanged(record, name, value) for name, value in changes.items()):
+        return record  # nothing would change: no new version, no audit entry
     claim_version(record, expected=version, proposed=dict(changes))
     for name, value in changes.items():
         setattr(record, name, value)

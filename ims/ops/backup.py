@@ -105,7 +105,7 @@ def _snapshot_alias() -> Iterator[str]:
     if default.vendor == "sqlite":
         tmpdir = Path(tempfile.mkdtemp(prefix="ims-backup-"))
         copy = tmpdir / "snapshot.sqlite3"
-        source = sqlite3.connect(str(default.settings_dict["NAME"]), timeout=30)
+        source = sqlite3.connect(_sqlite_uri(str(default.settings_dict["NAME"])), timeout=30, uri=True)
         target = sqlite3.connect(str(copy))
         try:
             source.backup(target)
@@ -130,6 +130,13 @@ def _snapshot_alias() -> Iterator[str]:
             yield DEFAULT_DB_ALIAS
     else:
         raise BackupError(f"Backups are not supported on {default.vendor}.")
+
+
+def _sqlite_uri(name: str) -> str:
+    """A URI for sqlite3.connect(uri=True): test databases are already URIs, files become file: URIs."""
+    if name.startswith("file:"):
+        return name
+    return Path(name).resolve().as_uri()
 
 
 def _applied_migrations(alias: str) -> list[list[str]]:
@@ -241,6 +248,7 @@ def restore(path: Path) -> dict[str, int]:
     with archive:
         manifest = _read_manifest(archive)
         _verify_digests(archive, manifest)
+        media = _media_targets(archive)
         _check_target(manifest)
         models_by_label = {m._meta.label_lower: m for m in backed_up_models()}
         unknown = sorted(set(manifest["rows"]) - set(models_by_label))
@@ -258,22 +266,37 @@ def restore(path: Path) -> dict[str, int]:
             with connection.cursor() as cursor:
                 for sql in statements:
                     cursor.execute(sql)
-        _restore_media(archive)
+        _restore_media(archive, media)
     return counts
 
 
 def _load_table(archive: zipfile.ZipFile, model: type[models.Model], name: str) -> int:
     count, batch = 0, []
-    with archive.open(name) as raw:
+    with archive.open(name) as raw, _keep_timestamps(model):
         for line in io.TextIOWrapper(raw, encoding="utf-8"):
             batch.append(model(**_decode_row(model, json.loads(line))))
             if len(batch) >= BATCH:
                 model._base_manager.bulk_create(batch)
                 count, batch = count + len(batch), []
-    if batch:
-        model._base_manager.bulk_create(batch)
-        count += len(batch)
+        if batch:
+            model._base_manager.bulk_create(batch)
+            count += len(batch)
     return count
+
+
+@contextmanager
+def _keep_timestamps(model: type[models.Model]) -> Iterator[None]:
+    """Stop auto_now/auto_now_add from replacing the archived creation and change times."""
+    saved = []
+    for field in model._meta.concrete_fields:
+        if isinstance(field, models.DateField) and (field.auto_now or field.auto_now_add):
+            saved.append((field, field.auto_now, field.auto_now_add))
+            field.auto_now = field.auto_now_add = False
+    try:
+        yield
+    finally:
+        for field, auto_now, auto_now_add in saved:
+            field.auto_now, field.auto_now_add = auto_now, auto_now_add
 
 
 def _verify_digests(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
@@ -289,14 +312,22 @@ def _verify_digests(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
             raise BackupError(f"The archive is damaged: {name} does not match its checksum.")
 
 
-def _restore_media(archive: zipfile.ZipFile) -> None:
+def _media_targets(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, Path]]:
+    """Where each attached file goes; refuses a path outside the media folder before anything is written."""
     root = Path(settings.MEDIA_ROOT).resolve()
+    targets = []
     for info in archive.infolist():
         if not info.filename.startswith("media/") or info.is_dir():
             continue
         target = (root / info.filename.removeprefix("media/")).resolve()
         if root not in target.parents:
             raise BackupError(f"Refusing a file path outside the media folder: {info.filename}.")
+        targets.append((info, target))
+    return targets
+
+
+def _restore_media(archive: zipfile.ZipFile, targets: list[tuple[zipfile.ZipInfo, Path]]) -> None:
+    for info, target in targets:
         target.parent.mkdir(parents=True, exist_ok=True)
         with archive.open(info) as src, open(target, "wb") as dst:
             shutil.copyfileobj(src, dst)

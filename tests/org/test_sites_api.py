@@ -141,3 +141,10 @@ def test_membership_of_a_role_for_the_site_is_what_grants_it(api, make_user, nor
     Membership.objects.create(user=user, role=Role.VIEWER, site=north)
     user.refresh_from_db()
     assert api(user).get(f"/sites/{north.pk}").status_code == 200
+
+
+def test_saving_unchanged_values_keeps_the_version(api, admin, north):
+    same = api(admin).patch(f"/sites/{north.pk}", {"version": 1, "name": "North plant", "country": "DE"})
+    assert same.json()["version"] == 1
+    changed = api(admin).patch(f"/sites/{north.pk}", {"version": 1, "name": "North 2", "country": "DE"})
+    assert changed.json()["version"] == 2
