@@ -7,6 +7,7 @@ nonconformities, monitoring …) add theirs. A step receives the shared
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,9 +156,10 @@ def load_demo() -> DemoContext:
 
 
 def describe(ctx: DemoContext, extra: dict[str, Any] | None = None) -> str:
+    address = f"http://{os.environ.get('IMS_HOST', '127.0.0.1')}:{os.environ.get('IMS_PORT', '8000')}/"
     lines = [
         "Demo organisation loaded: Alder & Finch Components (Lyon, FR and Brno, CZ).",
-        "Sign in at http://127.0.0.1:8000/ with one of these accounts.",
+        f"Sign in at {address} with one of these accounts.",
         "The passwords are generated now and shown only this once:",
         "",
     ]

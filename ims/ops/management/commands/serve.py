@@ -52,6 +52,9 @@ class Command(BaseCommand):
             "timeout": 60,
             "graceful_timeout": 20,
             "keepalive": 5,
+            # No runtime control socket: several servers may run on one machine and
+            # operators manage IMS through its process manager instead.
+            "control_socket_disable": True,
             "forwarded_allow_ips": os.environ.get("IMS_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         }
 
