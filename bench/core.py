@@ -79,7 +79,7 @@ class BenchConfig:
     connections: int = 16
     wrk_threads: int = 2
     workers: int = 2
-    threads: int = 4
+    threads: int = 1
     keep: bool = False
 
     @classmethod
@@ -88,8 +88,8 @@ class BenchConfig:
             duration=_env_int("BENCH_DURATION", 30),
             warmup=_env_int("BENCH_WARMUP", 3, minimum=0),
             records=_env_int("BENCH_RECORDS", 10_000),
-            workers=_env_int("IMS_WORKERS", 2),
-            threads=_env_int("IMS_THREADS", 4),
+            workers=_env_int("IMS_WORKERS", max(2, os.cpu_count() or 2)),  # the defaults of `ims serve`
+            threads=_env_int("IMS_THREADS", 1),
             keep=os.environ.get("BENCH_KEEP", "").lower() in {"1", "true", "yes", "on"},
         )
 

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ims import __version__
 from ims.api import problems
 from ims.api.auth import AUTH
+from ims.api.renderers import OrjsonRenderer
 from ims.core.errors import AuthenticationFailed, ImsError
 
 api = NinjaAPI(
@@ -27,6 +28,7 @@ api = NinjaAPI(
     ),
     urls_namespace="api",
     auth=AUTH,
+    renderer=OrjsonRenderer(),
 )
 
 

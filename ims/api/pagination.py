@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Schema
+from pydantic import BaseModel
 
 from ims.core.errors import ValidationFailed
 
@@ -16,7 +16,9 @@ T = TypeVar("T")
 DEFAULT_LIMIT = 50
 
 
-class Page(Schema, Generic[T]):
+class Page(BaseModel, Generic[T]):
+    """One page of a list. A plain pydantic model: no per-field Django wrappers on the hot path."""
+
     count: int
     limit: int
     offset: int

