@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ims.api",
     "ims.audit",
     "ims.org",
+    "ims.standards",
     "ims.accounts",
     "ims.web",
     "ims.ops",

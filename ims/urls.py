@@ -15,5 +15,6 @@ urlpatterns = [
     path("accounts/", include("ims.accounts.urls")),
     path("organisation/", include("ims.org.urls")),
     path("audit/", include("ims.audit.urls")),
+    path("standards/", include("ims.standards.urls")),
     path("", include("ims.web.urls")),
 ]
