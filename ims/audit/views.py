@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ims.audit import selectors
+from ims.web.context import current_site_id
 
 
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -16,6 +17,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         record_type=params["record_type"],
         record_id=params["record_id"],
         action=params["action"],
+        site_id=current_site_id(request),
     ).order_by("-id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     prefix = "".join(f"{k}={v}&" for k, v in params.items() if v)

@@ -15,7 +15,7 @@ from ims.accounts.permissions import Action, can
 from ims.accounts.selectors import signed_in, tokens_of
 from ims.audit.selectors import entries_visible_to
 from ims.org.selectors import sites_visible_to
-from ims.web.context import SESSION_SITE
+from ims.web.context import SESSION_SITE, current_site_id
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -42,7 +42,9 @@ def home(request: HttpRequest) -> HttpResponse:
                 }
             )
     if can(user, Action.VIEW_AUDIT, anywhere=True):
-        week = entries_visible_to(user).filter(at__gte=now - timedelta(days=7)).count()
+        recent = entries_visible_to(user).filter(at__gte=now - timedelta(days=7))
+        site_id = current_site_id(request)
+        week = (recent.filter(site_id=site_id) if site_id else recent).count()
         counts.append(("Audit entries, last 7 days", week, "audit:list"))
     soon = now + timedelta(days=30)
     for token in tokens_of(user).filter(revoked_at__isnull=True, expires_at__gt=now, expires_at__lte=soon):

@@ -54,7 +54,7 @@ def test_the_page_and_the_xlsx_show_the_same_rows(two_standards, web, viewer):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0][:3] == ["HS clause", "Title", "Kind"]
-    assert ["4.1", "Understanding the organization and its context", "Common", "4.1"] == rows[2][:4]
+    assert rows[2][:4] == ["4.1", "Understanding the organization and its context", "Common", "4.1"]
     assert any(r[2] == "Specific" and "4.2" in (r[5] or "") for r in rows)
 
 

@@ -45,3 +45,20 @@ def test_htmx_is_served_from_the_installed_package(web, viewer):
 
 def test_health_endpoints_need_no_login(db):
     assert Client().get("/healthz").json() == {"status": "ok"}
+
+
+def test_the_site_switcher_narrows_the_audit_trail(web, admin, auditor, north, south):
+    from ims.org.services import site_update
+
+    site_update(by=admin, site=north, version=1, name="North renamed")
+    site_update(by=admin, site=south, version=1, name="South renamed")
+    north_link = f"record_type=org.site&amp;record_id={north.pk}"
+    south_link = f"record_type=org.site&amp;record_id={south.pk}"
+    client = web(auditor)
+    page = client.get("/audit/").content.decode()
+    assert north_link in page
+    assert south_link in page
+    client.post("/site/switch", {"site": south.pk, "next": "/audit/"})
+    page = client.get("/audit/").content.decode()
+    assert south_link in page
+    assert north_link not in page
