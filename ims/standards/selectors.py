@@ -98,9 +98,10 @@ def matrix(selected: list[Edition]) -> list[MatrixGroup]:
 
 
 def _kind(cells: dict[int, list[Clause]], editions_count: int) -> str:
-    clauses = [c for found in cells.values() for c in found]
-    if not clauses:
+    found_any = [c for found in cells.values() for c in found]
+    if not found_any:
         return "none"
+    clauses = [c for c in found_any if c.requirements] or found_any  # headings carry no requirement
     if len(cells) == editions_count and all(c.common for c in clauses):
         return "common"
     return "shared" if len(cells) > 1 else "specific"
