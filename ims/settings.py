@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ims.audit",
     "ims.org",
     "ims.standards",
+    "ims.readiness",
     "ims.accounts",
     "ims.web",
     "ims.ops",

@@ -106,12 +106,14 @@ def _mount() -> None:
     from ims.accounts.api import router as accounts_router
     from ims.audit.api import router as audit_router
     from ims.org.api import router as org_router
+    from ims.readiness.api import router as readiness_router
     from ims.standards.api import router as standards_router
 
     api.add_router("", org_router)
     api.add_router("", accounts_router)
     api.add_router("/audit", audit_router)
     api.add_router("", standards_router)
+    api.add_router("", readiness_router)
 
 
 _mount()

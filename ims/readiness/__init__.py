@@ -1,0 +1,1 @@
+"""Readiness: automatic evidence checks per clause, computed from live records."""

@@ -1,0 +1,54 @@
+"""Which records can serve as evidence, and who may see them.
+
+Each concept adds its record types here as it lands (documents, audits,
+reviews, KPIs, uploaded files …). Linking checks that the record exists and
+that the person linking it may see it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
+
+from ims.core.errors import ValidationFailed
+from ims.org.models import Organisation, ScopeStatement
+from ims.org.selectors import sites_visible_to
+
+
+@dataclass(frozen=True)
+class EvidenceType:
+    label: str
+    find: Callable[[Any, str], Model | None]  # (user, record id) -> the record, if the user may see it
+
+
+def _site(user: Any, pk: str) -> Model | None:
+    return sites_visible_to(user).filter(pk=pk).first() if pk.isdigit() else None
+
+
+def _scope(user: Any, pk: str) -> Model | None:
+    return ScopeStatement.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+
+def _organisation(user: Any, pk: str) -> Model | None:
+    return Organisation.objects.filter(pk=pk).first() if pk.isdigit() else None
+
+
+TYPES: dict[str, EvidenceType] = {
+    "org.site": EvidenceType("Site", _site),
+    "org.scopestatement": EvidenceType("Scope statement", _scope),
+    "org.organisation": EvidenceType("Organisation", _organisation),
+}
+
+
+def resolve(user: Any, record_type: str, record_id: str) -> Model:
+    kind = TYPES.get(record_type)
+    if kind is None:
+        known = ", ".join(sorted(TYPES))
+        raise ValidationFailed({"record_type": [f"“{record_type}” cannot be linked as evidence; use one of: {known}."]})
+    record = kind.find(user, str(record_id))
+    if record is None:
+        raise ValidationFailed({"record_id": [f"No {kind.label.lower()} with id {record_id} that you may see."]})
+    return record
