@@ -16,5 +16,6 @@ urlpatterns = [
     path("organisation/", include("ims.org.urls")),
     path("audit/", include("ims.audit.urls")),
     path("standards/", include("ims.standards.urls")),
+    path("readiness/", include("ims.readiness.urls")),
     path("", include("ims.web.urls")),
 ]

@@ -168,3 +168,10 @@ def test_the_command_prints_scores_gaps_and_checks(library, capsys):
     out = capsys.readouterr().out
     assert "ISO 9001:2015 + Amd 1:2024: 0.0%" in out
     assert "[no data] A current approved policy covers each standard" in out
+
+
+def test_the_page_shows_scores_failing_checks_first_and_gaps(library, web, viewer):
+    page = web(viewer).get("/readiness/").content.decode()
+    assert "ISO 9001:2015 + Amd 1:2024" in page
+    assert page.index("No standard is in scope yet") < page.index("No data yet"), "failing checks come first"
+    assert 'href="#check-scope"' in page, "a gap links to the failing check that explains it"
