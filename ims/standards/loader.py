@@ -328,6 +328,10 @@ def _load_mapping(source: SourceFile, report: LoadReport) -> None:
     if current == wanted:
         report.unchanged += len(wanted)
         return
+    if current:
+        report.updated += len(wanted)
+    else:
+        report.created += len(wanted)
     existing.delete()
     EditionChange.objects.bulk_create(
         [
@@ -335,4 +339,3 @@ def _load_mapping(source: SourceFile, report: LoadReport) -> None:
             for f, t, c, n in wanted
         ]
     )
-    report.updated += len(wanted)
