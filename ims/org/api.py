@@ -137,8 +137,13 @@ class ScopeOut(Schema):
     statement: str
     boundaries: str
     site_ids: list[int]
+    edition: str | None
     version: int
     updated_at: datetime
+
+    @staticmethod
+    def resolve_edition(obj: ScopeStatement) -> str | None:
+        return f"{obj.edition.standard.code}:{obj.edition.code}" if obj.edition else None
 
     @staticmethod
     def resolve_standard_name(obj: ScopeStatement) -> str:
@@ -155,6 +160,7 @@ class ScopeIn(Schema):
     statement: str
     boundaries: str = ""
     site_ids: list[int] | None = None
+    edition: str | None = Field(None, description="The edition applied, e.g. iso14001:2015")
 
 
 @router.get("/scope", response=list[ScopeOut], summary="Scope statements per standard (4.3)")

@@ -40,6 +40,14 @@ class ScopeForm(forms.Form):
     )
     sites = forms.MultipleChoiceField(label=_("Sites covered"), required=False, widget=forms.CheckboxSelectMultiple)
 
+    def set_edition_choices(self, choices: list[tuple[str, str]]) -> None:
+        self.fields["edition"] = forms.ChoiceField(
+            label=_("Edition applied"),
+            choices=[("", "—"), *choices],
+            required=False,
+            help_text=_("The edition you are certified to, or transitioning to."),
+        )
+
     def set_site_choices(self, choices: list[tuple[str, str]]) -> None:
         field = self.fields["sites"]
         assert isinstance(field, forms.MultipleChoiceField)

@@ -66,6 +66,14 @@ class ScopeStatement(VersionedModel):
         blank=True, help_text=_("Physical and organisational boundaries; what is left out and why.")
     )
     sites = models.ManyToManyField(Site, blank=True, related_name="scope_statements")
+    edition = models.ForeignKey(
+        "standards.Edition",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The edition the organisation applies (and is certified or transitioning to)."),
+    )
 
     class Meta:
         ordering = ["standard"]

@@ -95,13 +95,33 @@ def site_delete(*, by: Any, site: Site) -> None:
     site.delete()
 
 
+def _edition_for(standard: str, key: str | None) -> Any:
+    from ims.standards.models import Edition
+
+    if not key:
+        return None
+    code, _, year = key.partition(":")
+    edition = Edition.objects.filter(standard__code=code, code=year).first()
+    if edition is None or code != standard:
+        raise ValidationFailed({"edition": [f"“{key}” is not a loaded edition of {standard}."]})
+    return edition
+
+
 @transaction.atomic
 def scope_save(
-    *, by: Any, standard: str, version: int | None = None, site_ids: list[int] | None = None, **fields: Any
+    *,
+    by: Any,
+    standard: str,
+    version: int | None = None,
+    site_ids: list[int] | None = None,
+    edition: str | None = None,
+    **fields: Any,
 ) -> ScopeStatement:
-    """Create or update the scope statement (4.3) for one standard."""
+    """Create or update the scope statement (4.3) for one standard, and the edition applied."""
     require(by, Action.MANAGE_ORG, what="the scope of the management system")
     _only(fields, SCOPE_FIELDS)
+    if edition is not None:
+        fields["edition"] = _edition_for(standard, edition)
     scope = ScopeStatement.objects.filter(standard=standard).first()
     if scope is None:
         scope = create_record(ScopeStatement(standard=standard, **fields), by=by)

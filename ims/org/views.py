@@ -18,6 +18,7 @@ from ims.core.errors import ConflictError, ImsError
 from ims.org import selectors, services
 from ims.org.forms import OrganisationForm, ScopeForm, SiteEditForm, SiteForm
 from ims.org.models import ScopeStatement, Site, Standard
+from ims.standards.models import Edition
 from ims.web.forms import apply_error
 
 
@@ -57,11 +58,15 @@ def organisation(request: HttpRequest) -> HttpResponse:
                 "statement": s.statement,
                 "boundaries": s.boundaries,
                 "sites": [str(x.pk) for x in s.sites.all()],
+                "edition": f"{code}:{s.edition.code}" if s.edition else "",
             }
             if s
             else {"in_scope": True},
         )
         form.set_site_choices(site_choices)
+        form.set_edition_choices(
+            [(f"{code}:{e.code}", e.label) for e in Edition.objects.filter(standard__code=code).order_by("code")]
+        )
         scope_forms.append(ScopeEntry(code=code, label=str(label), form=form, record=s))
     conflict = None
     if request.method == "POST":

@@ -13,7 +13,7 @@ from ims.api.auth import ApiRequest
 from ims.core.errors import ValidationFailed
 from ims.readiness import selectors, services
 from ims.readiness.checks import run_all
-from ims.standards.selectors import clause_get, current_editions, edition_get
+from ims.standards.selectors import clause_get, edition_get
 
 router = Router(tags=["readiness"])
 
@@ -54,7 +54,7 @@ class ScoreOut(BaseModel):
 def scores(request: ApiRequest) -> Any:
     outcomes = run_all()
     result = []
-    for edition in current_editions():
+    for edition in selectors.editions_in_scope():
         state = selectors.edition_readiness(edition, outcomes)
         failing = sorted({f"{r.clause.number}: {o.check.title}" for r in state.requirements for o in r.failing})
         result.append(

@@ -18,6 +18,28 @@ WEIGHT = {
 }
 
 
+def editions_in_scope() -> list[Edition]:
+    """The editions the organisation applies: from its scope statements, else the newest of each standard.
+
+    A standard whose scope statement says "not in scope" is left out; one in
+    scope without a chosen edition counts with its newest edition.
+    """
+    from ims.org.models import ScopeStatement
+    from ims.standards.selectors import current_editions
+
+    newest = {e.standard.code: e for e in current_editions()}
+    statements = {s.standard: s for s in ScopeStatement.objects.select_related("edition__standard")}
+    if not statements:
+        return list(newest.values())
+    chosen = []
+    for code, edition in newest.items():
+        statement = statements.get(code)
+        if statement is None or not statement.in_scope:
+            continue
+        chosen.append(statement.edition or edition)
+    return chosen
+
+
 def is_applicable(clause: Clause) -> bool:
     return not Applicability.objects.filter(clause=clause, applicable=False).exists()
 

@@ -6,14 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ims.readiness.checks import Status, run_all
-from ims.readiness.selectors import edition_readiness
-from ims.standards.selectors import current_editions
+from ims.readiness.selectors import edition_readiness, editions_in_scope
 
 
 def readiness(request: HttpRequest) -> HttpResponse:
     outcomes = run_all()
     standards = []
-    for edition in current_editions():
+    for edition in editions_in_scope():
         state = edition_readiness(edition, outcomes)
         gaps = [r for r in state.requirements if r.applicable and (r.failing or r.weight < 1)]
         # What blocks certification first: failing checks, then mandated documented information, then the rest.

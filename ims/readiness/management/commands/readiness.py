@@ -7,8 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ims.readiness.checks import Status, run_all
-from ims.readiness.selectors import edition_readiness
-from ims.standards.selectors import current_editions
+from ims.readiness.selectors import edition_readiness, editions_in_scope
 
 
 class Command(BaseCommand):
@@ -19,7 +18,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         outcomes = run_all()
-        for edition in current_editions():
+        for edition in editions_in_scope():
             state = edition_readiness(edition, outcomes)
             groups = "  ".join(f"{g}: {v:.0f}%" for g, v in state.by_group().items())
             self.stdout.write(f"{edition.label}: {state.score:.1f}%   {groups}")
