@@ -6,11 +6,16 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, QueryDict
 
-from ims.core.errors import ConflictError, ImsError, ValidationFailed
+from ims.core.errors import ConflictError, ImsError, PermissionRefused, ValidationFailed
 
 
 def apply_error(request: HttpRequest, form: forms.Form, exc: ImsError) -> None:
-    """Show a service's refusal on the form it came from; nothing was saved."""
+    """Show a service's refusal on the form it came from; nothing was saved.
+
+    A permission refusal is not a form error: it goes on to the 403 page.
+    """
+    if isinstance(exc, PermissionRefused):
+        raise exc
     if isinstance(exc, ValidationFailed):
         for field, msgs in exc.errors.items():
             target = field if field in form.fields else None
