@@ -74,3 +74,22 @@ class EvidenceLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type}:{self.record_id}"
+
+
+class Snapshot(models.Model):
+    """Readiness of one edition on one day, kept for the trend."""
+
+    day = models.DateField()
+    edition = models.ForeignKey("standards.Edition", on_delete=models.PROTECT, related_name="+")
+    score = models.FloatField()
+    groups = models.JSONField(default=dict)
+    requirements = models.PositiveIntegerField()
+    failing_checks = models.PositiveIntegerField()
+    taken_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["day", "edition"], name="snapshot_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.edition}: {self.score}%"

@@ -68,6 +68,10 @@ class RequirementState:
         return [o for o in self.checks if o.result.status == Status.FAIL]
 
     @property
+    def mandates_information(self) -> bool:
+        return bool(self.clause.mandated.all())  # prefetched by edition_readiness
+
+    @property
     def weight(self) -> float:
         value = WEIGHT[Assessment.Status(self.status)]
         return min(value, WEIGHT[Assessment.Status.IN_PROGRESS]) if self.failing else value
@@ -82,6 +86,12 @@ class EditionReadiness:
     def score(self) -> float:
         counted = [r for r in self.requirements if r.applicable]
         return round(100 * sum(r.weight for r in counted) / len(counted), 1) if counted else 0.0
+
+    def gaps(self) -> list[RequirementState]:
+        """Applicable requirements not yet fully ready, in the order they block certification:
+        failing checks first, then mandated documented information, then the least advanced."""
+        found = [r for r in self.requirements if r.applicable and (r.failing or r.weight < 1)]
+        return sorted(found, key=lambda r: (not r.failing, not r.mandates_information, r.weight, r.clause.sort_key))
 
     def by_group(self) -> dict[str, float]:
         groups: dict[str, list[RequirementState]] = defaultdict(list)
@@ -100,6 +110,7 @@ def edition_readiness(edition: Edition, outcomes: list[Outcome] | None = None) -
     clauses = list(
         Clause.objects.filter(edition=edition, requirements=True, withdrawn=False)
         .select_related("edition__standard")
+        .prefetch_related("mandated")
         .order_by("sort_key")
     )
     excluded = set(

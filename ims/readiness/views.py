@@ -7,16 +7,16 @@ from django.shortcuts import render
 
 from ims.readiness.checks import Status, run_all
 from ims.readiness.selectors import edition_readiness, editions_in_scope
+from ims.readiness.snapshots import take_if_due, trends
 
 
 def readiness(request: HttpRequest) -> HttpResponse:
+    take_if_due()
     outcomes = run_all()
     standards = []
     for edition in editions_in_scope():
         state = edition_readiness(edition, outcomes)
-        gaps = [r for r in state.requirements if r.applicable and (r.failing or r.weight < 1)]
-        # What blocks certification first: failing checks, then mandated documented information, then the rest.
-        gaps.sort(key=lambda r: (not r.failing, not r.clause.mandated.exists(), r.weight, r.clause.sort_key))
+        gaps = state.gaps()
         standards.append(
             {
                 "edition": edition,
@@ -33,5 +33,6 @@ def readiness(request: HttpRequest) -> HttpResponse:
         {
             "standards": standards,
             "checks": sorted(outcomes, key=lambda o: (order[o.result.status], o.check.key)),
+            "trends": trends(),
         },
     )

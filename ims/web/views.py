@@ -15,6 +15,8 @@ from ims.accounts.permissions import Action, can
 from ims.accounts.selectors import signed_in, tokens_of
 from ims.audit.selectors import entries_visible_to
 from ims.org.selectors import sites_visible_to
+from ims.readiness.models import Snapshot
+from ims.readiness.snapshots import take_if_due
 from ims.web.context import SESSION_SITE, current_site_id
 
 
@@ -56,7 +58,9 @@ def home(request: HttpRequest) -> HttpResponse:
             }
         )
     due.sort(key=lambda item: str(item["when"]))
-    return render(request, "web/home.html", {"counts": counts, "due": due})
+    take_if_due()
+    readiness = Snapshot.objects.filter(day=timezone.localdate()).select_related("edition").order_by("edition__label")
+    return render(request, "web/home.html", {"counts": counts, "due": due, "readiness": readiness})
 
 
 @require_POST

@@ -22,8 +22,7 @@ class Command(BaseCommand):
             state = edition_readiness(edition, outcomes)
             groups = "  ".join(f"{g}: {v:.0f}%" for g, v in state.by_group().items())
             self.stdout.write(f"{edition.label}: {state.score:.1f}%   {groups}")
-            gaps = [r for r in state.requirements if r.applicable and (r.failing or r.weight < 1)]
-            gaps.sort(key=lambda r: (not r.failing, not r.clause.mandated.exists(), r.weight, r.clause.sort_key))
+            gaps = state.gaps()
             for r in gaps[: options["gaps"]]:
                 reason = "; ".join(o.result.explanation for o in r.failing) or r.status.replace("_", " ")
                 self.stdout.write(f"  gap {r.clause.number} {r.clause.title}: {reason}")
