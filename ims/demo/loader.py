@@ -141,7 +141,13 @@ def step_users(ctx: DemoContext) -> None:
         ctx.credentials.append((username, label, password))
 
 
-STEPS: list[Callable[[DemoContext], None]] = [step_organisation, step_users]
+def step_readiness(ctx: DemoContext) -> None:
+    from ims.readiness.demo import step_readiness as build
+
+    build(ctx)
+
+
+STEPS: list[Callable[[DemoContext], None]] = [step_organisation, step_users, step_readiness]
 
 
 @transaction.atomic
