@@ -72,8 +72,14 @@ def step_readiness(ctx: DemoContext) -> None:
         for clause, status in plan[wave::WAVES]:
             owner = owners[rng.randrange(2)] if clause.number.startswith("8") else manager
             due = None if status == "verified" else today + dt.timedelta(days=rng.randrange(14, 120))
-            assessment_save(by=manager, clause=clause, status=status, owner=owner, due_date=due,
-                            notes="" if status == "not_started" else "Reviewed in the weekly IMS meeting.")
+            assessment_save(
+                by=manager,
+                clause=clause,
+                status=status,
+                owner=owner,
+                due_date=due,
+                notes="" if status == "not_started" else "Reviewed in the weekly IMS meeting.",
+            )
         take(today - dt.timedelta(weeks=WAVES - 1 - wave))
     scope = Clause.objects.get(edition=editions["iso9001"], number="4.3")
     for statement in ScopeStatement.objects.all():

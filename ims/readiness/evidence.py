@@ -52,3 +52,9 @@ def resolve(user: Any, record_type: str, record_id: str) -> Model:
     if record is None:
         raise ValidationFailed({"record_id": [f"No {kind.label.lower()} with id {record_id} that you may see."]})
     return record
+
+
+def visible_to(user: Any, record_type: str, record_id: str) -> bool:
+    """Whether a linked record is one the user may see (its label is shown only then)."""
+    kind = TYPES.get(record_type)
+    return kind is not None and kind.find(user, str(record_id)) is not None

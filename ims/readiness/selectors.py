@@ -68,6 +68,10 @@ class RequirementState:
         return [o for o in self.checks if o.result.status == Status.FAIL]
 
     @property
+    def status_label(self) -> str:
+        return str(Assessment.Status(self.status).label)
+
+    @property
     def mandates_information(self) -> bool:
         return bool(self.clause.mandated.all())  # prefetched by edition_readiness
 

@@ -65,10 +65,10 @@ class Trend:
         )
 
 
-def trends(days: int = 90) -> list[Trend]:
+def trends(days: int = 90, editions: list[Edition] | None = None) -> list[Trend]:
     since = timezone.localdate() - dt.timedelta(days=days)
     result = []
-    for edition in editions_in_scope():
+    for edition in editions if editions is not None else editions_in_scope():
         rows = Snapshot.objects.filter(edition=edition, day__gte=since).order_by("day").values_list("day", "score")
         result.append(Trend(edition, list(rows)))
     return result

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ims.accounts.permissions import Action, require
 from ims.readiness.checks import Status, run_all
 from ims.readiness.selectors import edition_readiness, editions_in_scope
 from ims.readiness.snapshots import take_if_due, trends
@@ -14,7 +15,8 @@ def readiness(request: HttpRequest) -> HttpResponse:
     take_if_due()
     outcomes = run_all()
     standards = []
-    for edition in editions_in_scope():
+    editions = editions_in_scope()
+    for edition in editions:
         state = edition_readiness(edition, outcomes)
         gaps = state.gaps()
         standards.append(
@@ -33,6 +35,33 @@ def readiness(request: HttpRequest) -> HttpResponse:
         {
             "standards": standards,
             "checks": sorted(outcomes, key=lambda o: (order[o.result.status], o.check.key)),
-            "trends": trends(),
+            "trends": trends(editions=editions),
         },
     )
+
+
+def _require_whole_system(request: HttpRequest) -> None:
+    """The report lists evidence from every site: only people who see every site may download it."""
+    require(request.user, Action.VIEW, what="the gap report of the whole system (it needs access to every site)")
+
+
+def report_xlsx(request: HttpRequest) -> HttpResponse:
+    """The gap report as a spreadsheet: a summary sheet and one sheet per edition in scope."""
+    from ims.readiness.reports import XLSX_TYPE, gap_report_data, gap_report_xlsx
+
+    _require_whole_system(request)
+    report = gap_report_data()
+    response = HttpResponse(gap_report_xlsx(report), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ims-gap-report-{report.date:%Y-%m-%d}.xlsx"'
+    return response
+
+
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The gap report as an A4 PDF, for management before a certification audit."""
+    from ims.readiness.reports import PDF_TYPE, gap_report_data, gap_report_pdf
+
+    _require_whole_system(request)
+    report = gap_report_data()
+    response = HttpResponse(gap_report_pdf(report, base_url=request.build_absolute_uri("/")), content_type=PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="ims-gap-report-{report.date:%Y-%m-%d}.pdf"'
+    return response

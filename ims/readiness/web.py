@@ -12,11 +12,12 @@ from ims.accounts.models import User
 from ims.accounts.permissions import Action, can
 from ims.audit.selectors import history_of
 from ims.core.errors import ConflictError, ImsError
-from ims.readiness import services
+from ims.readiness import evidence, services
 from ims.readiness.checks import run_all
 from ims.readiness.forms import ApplicabilityForm, AssessmentForm, EvidenceForm
 from ims.readiness.models import Applicability
 from ims.readiness.selectors import checks_for, edition_readiness
+from ims.readiness.transition import transition_rows
 from ims.standards.selectors import clause_get, edition_get
 from ims.web.forms import apply_error
 
@@ -71,11 +72,15 @@ def requirement(request: HttpRequest, standard: str, year: str, number: str) -> 
         if assessment
         else []
     )
+    links = list(assessment.evidence.select_related("added_by")) if assessment else []
+    shown = [e for e in links if evidence.visible_to(request.user, e.record_type, e.record_id)]
     return render(
         request,
         "readiness/requirement.html",
         {
             "clause": clause,
+            "evidence_links": shown,
+            "hidden_evidence": len(links) - len(shown),
             "assessment": assessment,
             "decision": decision,
             "form": form,
@@ -131,3 +136,18 @@ def add_evidence(request: HttpRequest, standard: str, year: str, number: str) ->
     else:
         messages.error(request, _("Choose the kind of record and give its id."))
     return redirect("readiness:requirement", standard=standard, year=year, number=number)
+
+
+def transition(request: HttpRequest, old: str, new: str) -> HttpResponse:
+    before, after = edition_get(old), edition_get(new)
+    rows = transition_rows(before, after)
+    return render(
+        request,
+        "readiness/transition.html",
+        {
+            "before": before,
+            "after": after,
+            "rows": rows,
+            "affected": [r for r in rows if r.affected],
+        },
+    )

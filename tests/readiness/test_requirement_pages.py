@@ -81,3 +81,11 @@ def test_the_edition_page_lists_every_requirement(library, web, viewer):
     page = web(viewer).get(URL).content.decode()
     assert "8.5.1" in page
     assert "Control of production and service provision" in page
+
+
+def test_evidence_from_another_site_is_not_shown_by_name(library, web, manager, outsider, north):
+    web(manager).post(URL + "4.3/evidence", {"record_type": "org.site", "record_id": str(north.pk)})
+    assert "North plant" in web(manager).get(URL + "4.3/").content.decode()
+    page = web(outsider).get(URL + "4.3/").content.decode()
+    assert "North plant" not in page
+    assert "1 more record of a site you do not belong to." in page
