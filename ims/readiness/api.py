@@ -10,9 +10,10 @@ from pydantic import BaseModel
 
 from ims.accounts.models import User
 from ims.api.auth import ApiRequest
-from ims.core.errors import ValidationFailed
+from ims.core.errors import NotFound, ValidationFailed
 from ims.readiness import selectors, services
 from ims.readiness.checks import run_all
+from ims.readiness.models import Applicability
 from ims.standards.selectors import clause_get, edition_get
 
 router = Router(tags=["readiness"])
@@ -165,3 +166,25 @@ def put_applicability(request: ApiRequest, standard: str, edition: str, number: 
         justification=result.decision.justification,
         warnings=result.warnings,
     )
+
+
+@router.delete("/readiness/{standard}/{edition}/{number}/evidence/{record_type}/{record_id}", response=AssessmentOut)
+def remove_evidence(
+    request: ApiRequest, standard: str, edition: str, number: str, record_type: str, record_id: str
+) -> Any:
+    clause = clause_get(edition_get(f"{standard}:{edition}"), number)
+    assessment = services.assessment_for(clause)
+    link = assessment.evidence.filter(record_type=record_type, record_id=record_id).first() if assessment else None
+    if link is None:
+        raise NotFound(f"{record_type}:{record_id} is not linked as evidence for {clause.ref}.")
+    services.evidence_unlink(by=request.auth, link=link)
+    return _out(clause)
+
+
+@router.get("/applicability", response=list[ApplicabilityOut], summary="Clauses declared not applicable")
+def list_applicability(request: ApiRequest) -> Any:
+    decisions = Applicability.objects.filter(applicable=False).select_related("clause__edition__standard")
+    return [
+        ApplicabilityOut(clause=d.clause.ref, applicable=d.applicable, justification=d.justification, warnings=[])
+        for d in decisions.order_by("clause__edition__standard__code", "clause__sort_key")
+    ]

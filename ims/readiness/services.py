@@ -126,3 +126,16 @@ def evidence_link(*, by: Any, clause: Clause, record_type: str, record_id: str) 
         action="link_evidence", by=by, record=assessment, changes={"evidence": [None, f"{record_type}:{record_id}"]}
     )
     return link
+
+
+@transaction.atomic
+def evidence_unlink(*, by: Any, link: EvidenceLink) -> None:
+    """Remove a piece of evidence from a requirement (the record itself is untouched)."""
+    require(by, Action.CHANGE, what=WHAT)
+    record_change(
+        action="unlink_evidence",
+        by=by,
+        record=link.assessment,
+        changes={"evidence": [f"{link.record_type}:{link.record_id}", None]},
+    )
+    link.delete()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -14,10 +16,12 @@ from ims.readiness.snapshots import take_if_due, trends
 def readiness(request: HttpRequest) -> HttpResponse:
     take_if_due()
     outcomes = run_all()
-    standards = []
+    standards: list[dict[str, Any]] = []
+    scores: list[float] = []
     editions = editions_in_scope()
     for edition in editions:
         state = edition_readiness(edition, outcomes)
+        scores.append(state.score)
         gaps = state.gaps()
         standards.append(
             {
@@ -36,6 +40,8 @@ def readiness(request: HttpRequest) -> HttpResponse:
             "standards": standards,
             "checks": sorted(outcomes, key=lambda o: (order[o.result.status], o.check.key)),
             "trends": trends(editions=editions),
+            # The integrated system: each standard in scope weighs the same.
+            "overall": round(sum(scores) / len(scores), 1) if scores else 0.0,
         },
     )
 
