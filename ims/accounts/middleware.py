@@ -14,12 +14,9 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith(("/api/", "/static/", "/accounts/")):
+            return self.get_response(request)  # checked first: loading the user costs a query
         user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and getattr(user, "must_change_password", False)
-            and not request.path.startswith(("/api/", "/static/", "/accounts/"))
-        ):
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
             return redirect(reverse("accounts:account") + "?must_change=1")
         return self.get_response(request)

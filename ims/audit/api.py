@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Router
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
-from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
+from ims.api.pagination import DEFAULT_LIMIT, Page, page_response
 from ims.audit import selectors
 from ims.core.errors import NotFound
 
@@ -48,7 +49,7 @@ def list_entries(
     site_id: int | None = None,
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
-) -> dict[str, object]:
+) -> HttpResponse:
     qs = selectors.filter_entries(
         selectors.entries_visible_to(request.auth),
         record_type=record_type,
@@ -58,7 +59,7 @@ def list_entries(
         site_id=site_id,
     )
     rows = qs.order_by("-id").values(*AuditEntryOut.model_fields)
-    return paginate(request, rows, limit=limit, offset=offset)
+    return page_response(request, rows, limit=limit, offset=offset)
 
 
 @router.get("/{entry_id}", response=AuditEntryOut)

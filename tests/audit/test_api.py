@@ -167,3 +167,17 @@ def test_the_audit_page_refuses_roles_without_view_audit(web, viewer, trail):
 
     assert response.status_code == 403
     assert "You are not allowed to read the audit trail." in response.content.decode()
+
+
+def test_the_list_output_matches_its_documented_schema(api, admin, north):
+    from ims.api.pagination import Page
+    from ims.audit.api import AuditEntryOut
+    from ims.org.services import site_update
+
+    site_update(by=admin, site=north, version=1, name="Renamed")
+    body = api(admin).get("/audit", limit=5).json()
+    page = Page[AuditEntryOut].model_validate(body)
+    assert page.count >= 1
+    update = next(item for item in page.items if item.action == "update")
+    assert update.changes == {"name": ["North plant", "Renamed"]}
+    assert set(body["items"][0]) == set(AuditEntryOut.model_fields)
