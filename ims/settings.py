@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "ims.org",
     "ims.standards",
     "ims.readiness",
+    "ims.tabular",
     "ims.accounts",
     "ims.web",
     "ims.ops",
