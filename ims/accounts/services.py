@@ -21,7 +21,7 @@ from ims.accounts.permissions import Action, require
 from ims.accounts.roles import Role
 from ims.audit.services import record_change, snapshot
 from ims.core import context
-from ims.core.errors import AuthenticationFailed, ValidationFailed, WorkflowError
+from ims.core.errors import AuthenticationFailed, PermissionRefused, ValidationFailed, WorkflowError
 from ims.core.records import create_record, update_record
 from ims.org.models import Site
 
@@ -119,16 +119,27 @@ def password_change(*, user: User, old_password: str, new_password: str) -> User
 
 
 @transaction.atomic
-def password_reset(*, by: Any, user: User) -> str:
-    """An administrator sets a new temporary password; the user must change it at sign-in."""
-    require(by, Action.MANAGE_USERS, what="users")
+def password_reset(*, by: Any, user: User, operator: str | None = None) -> str:
+    """An administrator sets a new temporary password; the user must change it at sign-in.
+
+    ``operator`` names someone at the server console (``ims reset-password``) who
+    acts without an account; otherwise ``by`` must be a user administrator.
+    """
+    if operator is None:
+        require(by, Action.MANAGE_USERS, what="users")
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
     user.failed_login_count = 0
     user.locked_until = None
     user.save(update_fields=["password", "must_change_password", "failed_login_count", "locked_until"])
-    record_change(action="password_reset", by=by, record=user, changes={"password": ["(hidden)", "(reset)"]})
+    record_change(
+        action="password_reset",
+        by=by,
+        actor_label=operator,
+        record=user,
+        changes={"password": ["(hidden)", "(reset)"]},
+    )
     return password
 
 
@@ -245,9 +256,13 @@ def hash_token(plain: str) -> str:
 @transaction.atomic
 def token_create(*, user: User, name: str, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """Create a personal token. The plain value is returned once and never stored."""
+    if user.must_change_password:
+        raise PermissionRefused("Change your temporary password first; then create API tokens.")
     name = name.strip()
     if not name:
         raise ValidationFailed({"name": ["Give the token a name, e.g. “ERP export”."]})
+    if expires_at is not None and timezone.is_naive(expires_at):
+        expires_at = timezone.make_aware(expires_at)  # a date-time without offset is local time
     if expires_at is not None and expires_at <= timezone.now():
         raise ValidationFailed({"expires_at": ["The expiry date must be in the future."]})
     plain = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -26,7 +26,7 @@ from ims.accounts.forms import (
 )
 from ims.accounts.permissions import Action, require
 from ims.accounts.roles import ROLE_DESCRIPTIONS, Role
-from ims.audit.selectors import history_of
+from ims.audit.selectors import history_of, own_history
 from ims.core.errors import ConflictError, ImsError
 from ims.org.models import Site
 from ims.web.forms import apply_error
@@ -85,7 +85,7 @@ def account(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "must_change": user.must_change_password,
-            "history": history_of(user=user, record_type="accounts.user", record_id=str(user.pk))[:20],
+            "history": list(own_history(user=user)[:20]),
         },
     )
 
@@ -227,7 +227,7 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "roles": roles,
             "conflict": conflict,
-            "history": history_of(user=request.user, record_type="accounts.user", record_id=str(pk))[:50],
+            "history": list((history_of(user=request.user, record_type="accounts.user", record_id=str(pk)) or [])[:50]),
         },
         status=409 if conflict is not None else status,
     )

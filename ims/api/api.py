@@ -92,6 +92,14 @@ def _does_not_exist(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problems.problem(status=404, slug="not-found", detail="No such record.", instance=request.path)
 
 
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or number beyond what the database can store (SQLite raises this before querying).
+    return problems.problem(
+        status=422, slug="validation", detail="A number in the request is too large.", instance=request.path
+    )
+
+
 @api.exception_handler(Exception)
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     return problems.server_error(request, exc)

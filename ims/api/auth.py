@@ -9,6 +9,7 @@ from ninja.security import HttpBearer, SessionAuth
 
 from ims.accounts.models import User
 from ims.accounts.services import token_authenticate
+from ims.core.errors import PermissionRefused
 
 
 class ApiRequest(HttpRequest):
@@ -28,6 +29,8 @@ class BrowserSession(SessionAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and user.is_active:
+            if getattr(user, "must_change_password", False):
+                raise PermissionRefused("Change your temporary password first (My account), then use the API.")
             return user
         return None
 

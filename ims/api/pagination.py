@@ -15,6 +15,7 @@ from ims.core.errors import ValidationFailed
 
 T = TypeVar("T")
 DEFAULT_LIMIT = 50
+MAX_OFFSET = 2**62  # larger values overflow the databases' integers
 
 
 class Page(BaseModel, Generic[T]):
@@ -33,8 +34,8 @@ def paginate(request: HttpRequest, qs: QuerySet[Any], *, limit: int, offset: int
     errors: dict[str, list[str]] = {}
     if not 1 <= limit <= max_limit:
         errors["limit"] = [f"Must be between 1 and {max_limit}, got {limit}."]
-    if offset < 0:
-        errors["offset"] = [f"Must be 0 or more, got {offset}."]
+    if not 0 <= offset <= MAX_OFFSET:
+        errors["offset"] = [f"Must be between 0 and {MAX_OFFSET}, got {offset}."]
     if errors:
         raise ValidationFailed(errors)
     count = qs.count()

@@ -23,14 +23,28 @@ def entries_visible_to(user: Any) -> QuerySet[AuditEntry]:
     return qs.filter(site_id__in=sorted(scope.site_ids))
 
 
-def history_of(*, user: Any, record_type: str, record_id: str) -> QuerySet[AuditEntry]:
-    """A record's own history, for its detail page."""
-    return AuditEntry.objects.filter(record_type=record_type, record_id=str(record_id)).order_by("-id")
+def history_of(*, user: Any, record_type: str, record_id: str) -> QuerySet[AuditEntry] | None:
+    """A record's history for its detail page, under the same rule as the audit trail
+    (None when the user may not read it, so the page can say so)."""
+    try:
+        visible = entries_visible_to(user)
+    except PermissionRefused:
+        return None
+    return visible.filter(record_type=record_type, record_id=str(record_id)).order_by("-id")
 
 
-def history_of_types(*, record_types: list[str]) -> QuerySet[AuditEntry]:
+def history_of_types(*, user: Any, record_types: list[str]) -> QuerySet[AuditEntry] | None:
     """History of organisation-wide records (e.g. the organisation and its scope statements)."""
-    return AuditEntry.objects.filter(record_type__in=record_types).order_by("-id")
+    try:
+        visible = entries_visible_to(user)
+    except PermissionRefused:
+        return None
+    return visible.filter(record_type__in=record_types).order_by("-id")
+
+
+def own_history(*, user: Any) -> QuerySet[AuditEntry]:
+    """What happened to one's own account (sign-ins, password changes): always visible to oneself."""
+    return AuditEntry.objects.filter(record_type="accounts.user", record_id=str(user.pk)).order_by("-id")
 
 
 def filter_entries(

@@ -24,6 +24,9 @@ V = TypeVar("V", bound=VersionedModel)
 
 def validate(record: models.Model, *, exclude: Iterable[str] | None = None) -> None:
     """Run the model's field and uniqueness validation; raise ValidationFailed."""
+    nul = [f.name for f in record._meta.concrete_fields if "\x00" in str(getattr(record, f.attname) or "")]
+    if nul:
+        raise ValidationFailed({name: ["Contains a NUL character, which cannot be stored."] for name in nul})
     try:
         record.full_clean(exclude=list(exclude) if exclude else None)
     except DjangoValidationError as exc:
@@ -59,6 +62,9 @@ def update_record(record: V, *, by: Any, version: int, changes: Mapping[str, Any
     for name, value in changes.items():
         setattr(record, name, value)
     validate(record)
-    record.save()
+    # Only the changed columns: a concurrent write to a column outside the version
+    # check (a failed-login counter, a password) must not be reverted.
+    fields = [record._meta.get_field(name).name for name in changes]
+    record.save(update_fields=[*fields, "version", "updated_at"])
     record_update(record=record, by=by, before=before, note=note)
     return record

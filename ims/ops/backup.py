@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -248,7 +249,7 @@ def restore(path: Path) -> dict[str, int]:
     with archive:
         manifest = _read_manifest(archive)
         _verify_digests(archive, manifest)
-        media = _media_targets(archive)
+        media = _media_targets(archive, manifest)
         _check_target(manifest)
         models_by_label = {m._meta.label_lower: m for m in backed_up_models()}
         unknown = sorted(set(manifest["rows"]) - set(models_by_label))
@@ -256,17 +257,21 @@ def restore(path: Path) -> dict[str, int]:
             raise BackupError(f"The backup has tables this version does not know: {', '.join(unknown)}.")
         counts: dict[str, int] = {}
         connection = connections[DEFAULT_DB_ALIAS]
-        with transaction.atomic():
-            for label in manifest["rows"]:
-                model = models_by_label[label]
-                counts[label] = _load_table(archive, model, f"data/{label}.jsonl")
-                if counts[label] != manifest["rows"][label]:
-                    raise BackupError(f"{label}: expected {manifest['rows'][label]} rows, read {counts[label]}.")
-            statements = connection.ops.sequence_reset_sql(no_style(), list(models_by_label.values()))
-            with connection.cursor() as cursor:
-                for sql in statements:
-                    cursor.execute(sql)
-        _restore_media(archive, media)
+        staged = _stage_media(archive, media)  # files first: a failure here leaves the database untouched
+        try:
+            with transaction.atomic():
+                for label in manifest["rows"]:
+                    model = models_by_label[label]
+                    counts[label] = _load_table(archive, model, f"data/{label}.jsonl")
+                    if counts[label] != manifest["rows"][label]:
+                        raise BackupError(f"{label}: expected {manifest['rows'][label]} rows, read {counts[label]}.")
+                statements = connection.ops.sequence_reset_sql(no_style(), list(models_by_label.values()))
+                with connection.cursor() as cursor:
+                    for sql in statements:
+                        cursor.execute(sql)
+            _move_staged(staged)
+        finally:
+            shutil.rmtree(staged.root, ignore_errors=True)
     return counts
 
 
@@ -312,13 +317,16 @@ def _verify_digests(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> None:
             raise BackupError(f"The archive is damaged: {name} does not match its checksum.")
 
 
-def _media_targets(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, Path]]:
-    """Where each attached file goes; refuses a path outside the media folder before anything is written."""
+def _media_targets(archive: zipfile.ZipFile, manifest: dict[str, Any]) -> list[tuple[zipfile.ZipInfo, Path]]:
+    """Where each attached file goes. Refuses, before anything is written, a path outside
+    the media folder or a file the manifest does not vouch for with a checksum."""
     root = Path(settings.MEDIA_ROOT).resolve()
     targets = []
     for info in archive.infolist():
         if not info.filename.startswith("media/") or info.is_dir():
             continue
+        if info.filename not in manifest["sha256"]:
+            raise BackupError(f"The archive holds a file its manifest does not list: {info.filename}.")
         target = (root / info.filename.removeprefix("media/")).resolve()
         if root not in target.parents:
             raise BackupError(f"Refusing a file path outside the media folder: {info.filename}.")
@@ -326,8 +334,27 @@ def _media_targets(archive: zipfile.ZipFile) -> list[tuple[zipfile.ZipInfo, Path
     return targets
 
 
-def _restore_media(archive: zipfile.ZipFile, targets: list[tuple[zipfile.ZipInfo, Path]]) -> None:
-    for info, target in targets:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with archive.open(info) as src, open(target, "wb") as dst:
+@dataclass(frozen=True)
+class _Staged:
+    root: Path
+    files: list[tuple[Path, Path]]  # (staged copy, final place)
+
+
+def _stage_media(archive: zipfile.ZipFile, targets: list[tuple[zipfile.ZipInfo, Path]]) -> _Staged:
+    """Extract the files next to the media folder, so moving them in later is a rename."""
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    media_root.mkdir(parents=True, exist_ok=True)
+    root = Path(tempfile.mkdtemp(prefix=".restore-", dir=media_root.parent))
+    files = []
+    for i, (info, target) in enumerate(targets):
+        staged = root / str(i)
+        with archive.open(info) as src, open(staged, "wb") as dst:
             shutil.copyfileobj(src, dst)
+        files.append((staged, target))
+    return _Staged(root, files)
+
+
+def _move_staged(staged: _Staged) -> None:
+    for source, target in staged.files:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)

@@ -175,7 +175,4 @@ def put_scope(request: ApiRequest, standard: str, payload: ScopeIn) -> object:
             {"standard": [f"Unknown standard “{standard}”; use one of {', '.join(Standard.values)}."]}
         )
     fields = payload.dict()
-    exists = selectors.scope_statements().filter(standard=standard).exists()
-    if exists and fields["version"] is None:
-        raise ValidationFailed({"version": ["Send the version you read to update an existing statement."]})
     return services.scope_save(by=request.auth, standard=standard, **fields)

@@ -76,6 +76,12 @@ def site_restore(*, by: Any, site: Site, version: int) -> Site:
     return update_record(site, by=by, version=version, changes={"archived_at": None}, note="restored")
 
 
+def _linked_as_evidence(site: Site) -> bool:
+    from ims.readiness.models import EvidenceLink
+
+    return EvidenceLink.objects.filter(record_type="org.site", record_id=str(site.pk)).exists()
+
+
 @transaction.atomic
 def site_delete(*, by: Any, site: Site) -> None:
     """Delete a site that nothing refers to yet; otherwise it must be archived."""
@@ -85,6 +91,7 @@ def site_delete(*, by: Any, site: Site) -> None:
         for label, exists in (
             ("memberships", site.memberships.exists()),
             ("scope statements", site.scope_statements.exists()),
+            ("readiness evidence", _linked_as_evidence(site)),
         )
         if exists
     ]
@@ -126,7 +133,9 @@ def scope_save(
     if scope is None:
         scope = create_record(ScopeStatement(standard=standard, **fields), by=by)
     else:
-        scope = update_record(scope, by=by, version=scope.version if version is None else version, changes=fields)
+        if version is None:
+            raise ValidationFailed({"version": ["Send the version you read to update an existing statement."]})
+        scope = update_record(scope, by=by, version=version, changes=fields)
     if site_ids is not None:
         _set_scope_sites(scope, site_ids=site_ids, by=by)
     return scope

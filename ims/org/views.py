@@ -7,12 +7,14 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ims.accounts.permissions import Action, can, require
+from ims.audit.models import AuditEntry
 from ims.audit.selectors import history_of, history_of_types
 from ims.core.errors import ConflictError, ImsError
 from ims.org import selectors, services
@@ -28,6 +30,10 @@ class ScopeEntry:
     label: str
     form: ScopeForm
     record: ScopeStatement | None
+
+
+def _first(history: QuerySet[AuditEntry] | None, n: int) -> list[AuditEntry] | None:
+    return None if history is None else list(history[:n])
 
 
 def organisation(request: HttpRequest) -> HttpResponse:
@@ -98,7 +104,9 @@ def organisation(request: HttpRequest) -> HttpResponse:
             "scope_forms": scope_forms,
             "may_edit": may_edit,
             "conflict": conflict,
-            "history": history_of_types(record_types=["org.organisation", "org.scopestatement"])[:50],
+            "history": _first(
+                history_of_types(user=request.user, record_types=["org.organisation", "org.scopestatement"]), 50
+            ),
         },
         status=422 if request.method == "POST" else 200,
     )
@@ -149,7 +157,7 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "site": site,
             "may_edit": can(request.user, Action.MANAGE_SITES),
-            "history": history_of(user=request.user, record_type="org.site", record_id=str(pk))[:100],
+            "history": _first(history_of(user=request.user, record_type="org.site", record_id=str(pk)), 100),
         },
     )
 
@@ -185,7 +193,11 @@ def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def site_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     site = selectors.site_get(request.user, pk)
-    version = int(request.POST.get("version") or 0)
+    raw = request.POST.get("version", "")
+    if not raw.isascii() or not raw.isdigit():
+        messages.error(request, _("The form was incomplete; reload the page and try again."))
+        return redirect("org:site_detail", pk=pk)
+    version = int(raw)
     try:
         if action == "archive":
             services.site_archive(by=request.user, site=site, version=version)

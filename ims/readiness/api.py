@@ -143,12 +143,14 @@ def add_evidence(request: ApiRequest, standard: str, edition: str, number: str, 
 
 
 class ApplicabilityIn(Schema):
+    version: int | None = None
     applicable: bool
     justification: str = ""
 
 
 class ApplicabilityOut(BaseModel):
     clause: str
+    version: int
     applicable: bool
     justification: str
     warnings: list[str]
@@ -158,10 +160,15 @@ class ApplicabilityOut(BaseModel):
 def put_applicability(request: ApiRequest, standard: str, edition: str, number: str, payload: ApplicabilityIn) -> Any:
     clause = clause_get(edition_get(f"{standard}:{edition}"), number)
     result = services.applicability_set(
-        by=request.auth, clause=clause, applicable=payload.applicable, justification=payload.justification
+        by=request.auth,
+        clause=clause,
+        applicable=payload.applicable,
+        justification=payload.justification,
+        version=payload.version,
     )
     return ApplicabilityOut(
         clause=clause.ref,
+        version=result.decision.version,
         applicable=result.decision.applicable,
         justification=result.decision.justification,
         warnings=result.warnings,
@@ -185,6 +192,8 @@ def remove_evidence(
 def list_applicability(request: ApiRequest) -> Any:
     decisions = Applicability.objects.filter(applicable=False).select_related("clause__edition__standard")
     return [
-        ApplicabilityOut(clause=d.clause.ref, applicable=d.applicable, justification=d.justification, warnings=[])
+        ApplicabilityOut(
+            clause=d.clause.ref, version=d.version, applicable=d.applicable, justification=d.justification, warnings=[]
+        )
         for d in decisions.order_by("clause__edition__standard__code", "clause__sort_key")
     ]

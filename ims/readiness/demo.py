@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from ims.org.models import ScopeStatement
+from ims.org.services import scope_save
 from ims.readiness.services import assessment_save, evidence_link
 from ims.readiness.snapshots import take
 from ims.standards.loader import DATA_DIR, load
@@ -54,7 +55,8 @@ def step_readiness(ctx: DemoContext) -> None:
         "iso14001": Edition.objects.get(standard__code="iso14001", code="2015"),  # transition to 2026 pending
     }
     for code, edition in editions.items():
-        ScopeStatement.objects.filter(standard=code).update(edition=edition)
+        statement = ScopeStatement.objects.get(standard=code)
+        scope_save(by=ctx.admin, standard=code, version=statement.version, edition=edition.key)
     rng = random.Random(14001)  # noqa: S311 (deterministic demo data, not security)
     manager, owners = ctx.users["marie.dubois"], [ctx.users["julien.petit"], ctx.users["tomas.novak"]]
     today = timezone.localdate()

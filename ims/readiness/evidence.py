@@ -25,15 +25,15 @@ class EvidenceType:
 
 
 def _site(user: Any, pk: str) -> Model | None:
-    return sites_visible_to(user).filter(pk=pk).first() if pk.isdigit() else None
+    return sites_visible_to(user).filter(pk=pk).first() if pk.isascii() and pk.isdigit() else None
 
 
 def _scope(user: Any, pk: str) -> Model | None:
-    return ScopeStatement.objects.filter(pk=pk).first() if pk.isdigit() else None
+    return ScopeStatement.objects.filter(pk=pk).first() if pk.isascii() and pk.isdigit() else None
 
 
 def _organisation(user: Any, pk: str) -> Model | None:
-    return Organisation.objects.filter(pk=pk).first() if pk.isdigit() else None
+    return Organisation.objects.filter(pk=pk).first() if pk.isascii() and pk.isdigit() else None
 
 
 TYPES: dict[str, EvidenceType] = {

@@ -26,6 +26,7 @@ class AssessmentForm(forms.Form):
 
 
 class ApplicabilityForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     applicable = forms.TypedChoiceField(
         label=_("Applicability"),
         choices=[("yes", _("Applicable")), ("no", _("Not applicable"))],

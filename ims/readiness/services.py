@@ -29,7 +29,9 @@ class ApplicabilityResult:
 
 
 @transaction.atomic
-def applicability_set(*, by: Any, clause: Clause, applicable: bool, justification: str = "") -> ApplicabilityResult:
+def applicability_set(
+    *, by: Any, clause: Clause, applicable: bool, justification: str = "", version: int | None = None
+) -> ApplicabilityResult:
     """Declare a clause (not) applicable. ISO 14001 allows no exclusions; ISO 9001 only narrow ones."""
     require(by, Action.APPROVE, what=WHAT)
     warnings: list[str] = []
@@ -55,7 +57,9 @@ def applicability_set(*, by: Any, clause: Clause, applicable: bool, justificatio
     if decision is None:
         decision = create_record(Applicability(clause=clause, **fields), by=by)
     else:
-        decision = update_record(decision, by=by, version=decision.version, changes=fields)
+        if version is None:
+            raise ValidationFailed({"version": ["Send the version you read to change an existing decision."]})
+        decision = update_record(decision, by=by, version=version, changes=fields)
     return ApplicabilityResult(decision, warnings)
 
 

@@ -67,11 +67,12 @@ def requirement(request: HttpRequest, standard: str, year: str, number: str) -> 
             messages.success(request, _("Assessment saved."))
             return redirect(request.path)
     may_change = can(request.user, Action.CHANGE)
-    history = (
-        history_of(user=request.user, record_type="readiness.assessment", record_id=str(assessment.pk))[:30]
+    found = (
+        history_of(user=request.user, record_type="readiness.assessment", record_id=str(assessment.pk))
         if assessment
-        else []
+        else None
     )
+    history = None if assessment and found is None else list((found or [])[:30])
     links = list(assessment.evidence.select_related("added_by")) if assessment else []
     shown = [e for e in links if evidence.visible_to(request.user, e.record_type, e.record_id)]
     return render(
@@ -89,6 +90,7 @@ def requirement(request: HttpRequest, standard: str, year: str, number: str) -> 
                 initial={
                     "applicable": "no" if decision and not decision.applicable else "yes",
                     "justification": decision.justification if decision else "",
+                    "version": decision.version if decision else None,
                 }
             ),
             "evidence_form": EvidenceForm(),
@@ -112,6 +114,7 @@ def applicability(request: HttpRequest, standard: str, year: str, number: str) -
                 clause=clause,
                 applicable=form.cleaned_data["applicable"],
                 justification=form.cleaned_data["justification"],
+                version=form.cleaned_data["version"],
             )
         except ImsError as exc:
             messages.error(request, exc.detail)

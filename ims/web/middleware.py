@@ -18,7 +18,11 @@ class ServiceErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if request.path.startswith("/api/") or not isinstance(exception, ImsError):
+        if request.path.startswith("/api/"):
+            return None
+        if isinstance(exception, OverflowError):  # an id in the URL beyond any stored record
+            return errors.page_not_found(request, None)
+        if not isinstance(exception, ImsError):
             return None
         if isinstance(exception, PermissionRefused):
             return errors.permission_denied(request, exception)

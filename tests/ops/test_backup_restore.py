@@ -345,3 +345,12 @@ def test_an_attached_file_outside_the_media_folder_is_refused_and_nothing_is_res
     assert not (Path(settings.MEDIA_ROOT).parent / "planted.txt").exists()
     assert not User.objects.exists()  # "Nothing restored" must be true
     assert not Site.objects.exists()
+
+
+def test_an_attached_file_missing_from_the_manifest_is_refused_before_anything_is_written(archive, tmp_path):
+    call_command("flush", interactive=False)
+    smuggled = rewrite(archive, tmp_path / "smuggled.zip", replace={"media/extra.txt": b"not in the manifest"})
+    with pytest.raises(BackupError, match=re.escape("manifest does not list: media/extra.txt")):
+        restore(smuggled)
+    assert not (Path(settings.MEDIA_ROOT) / "extra.txt").exists()
+    assert not Site.objects.exists()

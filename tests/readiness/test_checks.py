@@ -57,5 +57,11 @@ def test_evidence_can_be_unlinked_and_applicability_listed(db, api, manager, org
     assert_problem(client.delete("/readiness/iso9001/2015/4.3/evidence/org.organisation/1"), 404, "not-found")
     client.put("/applicability/iso9001/2015/8.3.1", {"applicable": False, "justification": "Build to print."})
     assert client.get("/applicability").json() == [
-        {"clause": "iso9001:2015:8.3.1", "applicable": False, "justification": "Build to print.", "warnings": []}
+        {
+            "clause": "iso9001:2015:8.3.1",
+            "version": 1,
+            "applicable": False,
+            "justification": "Build to print.",
+            "warnings": [],
+        }
     ]
