@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ims.standards",
     "ims.readiness",
     "ims.tabular",
+    "ims.aspects",
     "ims.accounts",
     "ims.web",
     "ims.ops",

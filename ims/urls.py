@@ -17,5 +17,6 @@ urlpatterns = [
     path("audit/", include("ims.audit.urls")),
     path("standards/", include("ims.standards.urls")),
     path("readiness/", include("ims.readiness.urls")),
+    path("aspects/", include("ims.aspects.urls")),
     path("", include("ims.web.urls")),
 ]

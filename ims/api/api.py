@@ -112,6 +112,7 @@ def problem_types(request: HttpRequest) -> list[dict[str, Any]]:
 
 def _mount() -> None:
     from ims.accounts.api import router as accounts_router
+    from ims.aspects.api import router as aspects_router
     from ims.audit.api import router as audit_router
     from ims.org.api import router as org_router
     from ims.readiness.api import router as readiness_router
@@ -122,6 +123,7 @@ def _mount() -> None:
     api.add_router("/audit", audit_router)
     api.add_router("", standards_router)
     api.add_router("", readiness_router)
+    api.add_router("", aspects_router)
 
 
 _mount()

@@ -141,13 +141,19 @@ def step_users(ctx: DemoContext) -> None:
         ctx.credentials.append((username, label, password))
 
 
+def step_aspects(ctx: DemoContext) -> None:
+    from ims.aspects.demo import step_aspects as build
+
+    build(ctx)
+
+
 def step_readiness(ctx: DemoContext) -> None:
     from ims.readiness.demo import step_readiness as build
 
     build(ctx)
 
 
-STEPS: list[Callable[[DemoContext], None]] = [step_organisation, step_users, step_readiness]
+STEPS: list[Callable[[DemoContext], None]] = [step_organisation, step_users, step_aspects, step_readiness]
 
 
 @transaction.atomic

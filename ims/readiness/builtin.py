@@ -78,13 +78,6 @@ def management_review_recent(now: datetime) -> CheckResult:
 
 
 @register(
-    "aspects", title="Aspects register with significance evaluated within 12 months", clauses=[("iso14001", "6.1.2")]
-)
-def aspects_evaluated(now: datetime) -> CheckResult:
-    return _not_built("environmental aspects")
-
-
-@register(
     "compliance_evaluation",
     title="Every compliance obligation evaluated within its period",
     clauses=[("iso14001", "9.1.2")],

@@ -43,7 +43,7 @@ GROUPS: tuple[NavGroup, ...] = (
         _("Leadership"),
         (NavItem(_("Roles and people"), "accounts:user_list", Action.MANAGE_USERS, org_wide=True),),
     ),
-    NavGroup("6", _("Planning"), ()),
+    NavGroup("6", _("Planning"), (NavItem(_("Environmental aspects"), "aspects:list"),)),
     NavGroup("7", _("Support"), (NavItem(_("Audit trail"), "audit:list", Action.VIEW_AUDIT),)),
     NavGroup("8", _("Operation"), ()),
     NavGroup("9", _("Performance evaluation"), ()),
