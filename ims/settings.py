@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "ims.readiness",
     "ims.tabular",
     "ims.aspects",
+    "ims.context",
+    "ims.obligations",
     "ims.accounts",
     "ims.web",
     "ims.ops",

@@ -18,5 +18,7 @@ urlpatterns = [
     path("standards/", include("ims.standards.urls")),
     path("readiness/", include("ims.readiness.urls")),
     path("aspects/", include("ims.aspects.urls")),
+    path("context/", include("ims.context.urls")),
+    path("obligations/", include("ims.obligations.urls")),
     path("", include("ims.web.urls")),
 ]

@@ -114,6 +114,8 @@ def _mount() -> None:
     from ims.accounts.api import router as accounts_router
     from ims.aspects.api import router as aspects_router
     from ims.audit.api import router as audit_router
+    from ims.context.api import router as context_router
+    from ims.obligations.api import router as obligations_router
     from ims.org.api import router as org_router
     from ims.readiness.api import router as readiness_router
     from ims.standards.api import router as standards_router
@@ -124,6 +126,8 @@ def _mount() -> None:
     api.add_router("", standards_router)
     api.add_router("", readiness_router)
     api.add_router("", aspects_router)
+    api.add_router("", context_router)
+    api.add_router("", obligations_router)
 
 
 _mount()

@@ -77,15 +77,6 @@ def management_review_recent(now: datetime) -> CheckResult:
     return _not_built("management review")
 
 
-@register(
-    "compliance_evaluation",
-    title="Every compliance obligation evaluated within its period",
-    clauses=[("iso14001", "9.1.2")],
-)
-def obligations_evaluated(now: datetime) -> CheckResult:
-    return _not_built("compliance obligations")
-
-
 @register("corrective_actions", title="No corrective action overdue", clauses=[(s, "10.2") for s in BOTH])
 def no_overdue_actions(now: datetime) -> CheckResult:
     return _not_built("nonconformities and corrective actions")
