@@ -105,6 +105,35 @@ def list_aspects(
     return paginate(request, qs, limit=limit, offset=offset)
 
 
+class MethodOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    version: int
+    criteria: list[dict[str, Any]]
+    threshold: int
+    description: str
+    created_at: dt.datetime
+
+
+class MethodIn(Schema):
+    criteria: list[dict[str, Any]]
+    threshold: int
+    description: str = ""
+
+
+@router.get("/aspects/method", response=MethodOut, summary="The significance method in force (documented information)")
+def get_method(request: ApiRequest) -> Any:
+    return services.current_method()
+
+
+@router.post("/aspects/method", response={201: MethodOut}, summary="Adopt a new version of the significance method")
+def new_method(request: ApiRequest, payload: MethodIn) -> Status[Any]:
+    method = services.method_save(
+        by=request.auth, criteria=payload.criteria, threshold=payload.threshold, description=payload.description
+    )
+    return Status(201, method)
+
+
 @router.post("/aspects/import", response=ImportOut, summary="Import aspects from CSV or XLSX (all or nothing)")
 def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
     report = import_aspects(by=request.auth, stream=file.open("rb"))

@@ -78,3 +78,19 @@ def test_a_bad_row_refuses_the_whole_file_naming_row_and_column(api, manager, no
     body = assert_problem(upload(api(manager), bad_site.encode()), 422, "validation")
     assert body["problems"] == ["Row 4, column “site”: “ZZZ” is not a site code."]
     assert not Aspect.objects.exists()
+
+
+def test_the_significance_method_is_versioned_documented_information(api, manager, owner):
+    current = api(owner).get("/aspects/method").json()
+    assert current["version"] == 1
+    assert current["threshold"] == 13
+    assert_problem(
+        api(owner).post("/aspects/method", {"criteria": current["criteria"], "threshold": 10}), 403, "forbidden"
+    )
+    created = api(manager).post(
+        "/aspects/method", {"criteria": current["criteria"], "threshold": 10, "description": "Reviewed 2026."}
+    )
+    assert created.status_code == 201
+    assert created.json()["version"] == 2
+    bad = api(manager).post("/aspects/method", {"criteria": [{"key": "x"}], "threshold": 10})
+    assert assert_problem(bad, 422, "validation")["errors"] == {"criteria": ["Criterion 1 needs a key and a label."]}
