@@ -141,6 +141,12 @@ def step_users(ctx: DemoContext) -> None:
         ctx.credentials.append((username, label, password))
 
 
+def step_context(ctx: DemoContext) -> None:
+    from ims.context.demo import step_context as build
+
+    build(ctx)
+
+
 def step_aspects(ctx: DemoContext) -> None:
     from ims.aspects.demo import step_aspects as build
 
@@ -153,7 +159,13 @@ def step_readiness(ctx: DemoContext) -> None:
     build(ctx)
 
 
-STEPS: list[Callable[[DemoContext], None]] = [step_organisation, step_users, step_aspects, step_readiness]
+STEPS: list[Callable[[DemoContext], None]] = [
+    step_organisation,
+    step_users,
+    step_context,
+    step_aspects,
+    step_readiness,
+]
 
 
 @transaction.atomic

@@ -43,6 +43,20 @@ TYPES: dict[str, EvidenceType] = {
 }
 
 
+def register_type(record_type: str, label: str, find: Callable[[Any, str], Model | None]) -> None:
+    """Let a register's records be linked as evidence; called from the register's AppConfig.ready()."""
+    TYPES[record_type] = EvidenceType(label, find)
+
+
+def by_visible_id(visible: Callable[[Any], Any]) -> Callable[[Any, str], Model | None]:
+    """A finder from a selector giving the records a user may see (a queryset)."""
+
+    def find(user: Any, pk: str) -> Model | None:
+        return visible(user).filter(pk=pk).first() if pk.isascii() and pk.isdigit() else None
+
+    return find
+
+
 def resolve(user: Any, record_type: str, record_id: str) -> Model:
     kind = TYPES.get(record_type)
     if kind is None:

@@ -36,6 +36,8 @@ GROUPS: tuple[NavGroup, ...] = (
         (
             NavItem(_("Organisation and scope"), "org:organisation"),
             NavItem(_("Sites"), "org:site_list"),
+            NavItem(_("Internal and external issues"), "context:issue_list"),
+            NavItem(_("Interested parties"), "context:party_list"),
         ),
     ),
     NavGroup(
@@ -43,7 +45,11 @@ GROUPS: tuple[NavGroup, ...] = (
         _("Leadership"),
         (NavItem(_("Roles and people"), "accounts:user_list", Action.MANAGE_USERS, org_wide=True),),
     ),
-    NavGroup("6", _("Planning"), (NavItem(_("Environmental aspects"), "aspects:list"),)),
+    NavGroup(
+        "6",
+        _("Planning"),
+        (NavItem(_("Environmental aspects"), "aspects:list"),),
+    ),
     NavGroup("7", _("Support"), (NavItem(_("Audit trail"), "audit:list", Action.VIEW_AUDIT),)),
     NavGroup("8", _("Operation"), ()),
     NavGroup("9", _("Performance evaluation"), ()),

@@ -65,3 +65,20 @@ def test_evidence_can_be_unlinked_and_applicability_listed(db, api, manager, org
             "warnings": [],
         }
     ]
+
+
+def test_register_records_can_be_linked_as_evidence_when_visible(db, api, manager, owner, outsider, north):
+    from ims.aspects.services import aspect_create
+
+    load(DATA_DIR)
+    aspect = aspect_create(by=owner, site=north, activity="Degreasing", aspect="Solvent vapour", impact="VOC")
+    client = api(manager)
+    linked = client.post(
+        "/readiness/iso14001/2015/6.1.2/evidence", {"record_type": "aspects.aspect", "record_id": str(aspect.pk)}
+    )
+    assert linked.status_code == 201
+    from ims.core.errors import ValidationFailed
+    from ims.readiness.evidence import resolve
+
+    with pytest.raises(ValidationFailed, match="No environmental aspect with id"):
+        resolve(outsider, "aspects.aspect", str(aspect.pk))

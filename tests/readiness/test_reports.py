@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from ims.readiness.checks import run_all
 from ims.readiness.reports import gap_report_data, gap_report_pdf, gap_report_xlsx
 from ims.readiness.services import applicability_set, assessment_save, evidence_link
 from ims.standards.loader import DATA_DIR, load
@@ -195,7 +196,10 @@ def test_the_queries_do_not_grow_with_the_assessments_and_evidence(situation, ma
     with CaptureQueriesContext(connection) as after:
         gap_report_data()
     assert len(after.captured_queries) == len(before.captured_queries)
-    assert len(after.captured_queries) < 20
+    # The report's own reads stay a handful; each registered check may add a few of its own.
+    with CaptureQueriesContext(connection) as checks_only:
+        run_all()
+    assert len(after.captured_queries) - len(checks_only.captured_queries) < 20
 
 
 def pdf_text(content: bytes) -> str:
