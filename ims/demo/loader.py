@@ -147,6 +147,12 @@ def step_context(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def step_obligations(ctx: DemoContext) -> None:
+    from ims.obligations.demo import step_obligations as build
+
+    build(ctx)
+
+
 def step_aspects(ctx: DemoContext) -> None:
     from ims.aspects.demo import step_aspects as build
 
@@ -164,6 +170,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     step_users,
     step_context,
     step_aspects,
+    step_obligations,
     step_readiness,
 ]
 

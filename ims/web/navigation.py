@@ -48,7 +48,10 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "6",
         _("Planning"),
-        (NavItem(_("Environmental aspects"), "aspects:list"),),
+        (
+            NavItem(_("Environmental aspects"), "aspects:list"),
+            NavItem(_("Compliance obligations"), "obligations:list"),
+        ),
     ),
     NavGroup("7", _("Support"), (NavItem(_("Audit trail"), "audit:list", Action.VIEW_AUDIT),)),
     NavGroup("8", _("Operation"), ()),
