@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 # Modules that register sections when imported, in the order they run.
-SECTION_MODULES = ("bench.api", "bench.readiness")
+SECTION_MODULES = ("bench.api", "bench.readiness", "bench.registers")
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"

@@ -67,7 +67,17 @@ class Aspect(VersionedModel):
 
     class Meta:
         ordering = ["reference"]
-        indexes = [models.Index(fields=["site", "significant"], name="aspect_site_significant")]
+        indexes = [
+            models.Index(fields=["site", "significant"], name="aspect_site_significant"),
+            # The register's default view (live rows of a site, highest score first): the first
+            # page reads 50 index entries instead of sorting the whole site.
+            models.Index(fields=["site", "archived_at", "-score", "id"], name="aspect_site_live_score"),
+            # A text search counts by scanning this covering index, not the table rows (SQLite;
+            # PostgreSQL will want pg_trgm for LIKE '%word%').
+            models.Index(
+                fields=["site", "archived_at", "reference", "activity", "aspect", "impact"], name="aspect_site_text"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} {self.aspect}"

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
+from django.db.models.functions import Trim
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -51,6 +52,9 @@ class Filters:
         }
         values.update(override)
         return {k: v for k, v in values.items() if v or k == "site"}
+
+
+ATTENTION_SHOWN = 20
 
 
 def _filters(request: HttpRequest) -> Filters:
@@ -101,7 +105,11 @@ def aspect_list(request: HttpRequest) -> HttpResponse:
     f = _filters(request)
     qs = _filtered(request, f)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    attention = [a for a in qs.filter(significant=True) if a.needs_attention]
+    # Significant yet neither controlled nor explained, found in SQL and capped: a large
+    # register must not load every significant aspect to draw the warning.
+    unexplained = qs.alias(c=Trim("controls"), r=Trim("no_action_reason")).filter(significant=True, c="", r="")
+    attention = list(unexplained[:ATTENTION_SHOWN])
+    attention_count = unexplained.count() if len(attention) == ATTENTION_SHOWN else len(attention)
     query = urlencode(f.params())
     return render(
         request,
@@ -112,6 +120,7 @@ def aspect_list(request: HttpRequest) -> HttpResponse:
             "sites": sites_visible_to(request.user).order_by("name"),
             "conditions": Condition.choices,
             "attention": attention,
+            "attention_count": attention_count,
             "sort_links": _sort_links(f),
             "may_create": can(request.user, Action.CREATE, anywhere=True),
             "today": timezone.localdate(),
