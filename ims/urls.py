@@ -20,5 +20,9 @@ urlpatterns = [
     path("aspects/", include("ims.aspects.urls")),
     path("context/", include("ims.context.urls")),
     path("obligations/", include("ims.obligations.urls")),
+    path("risks/", include("ims.risks.urls")),
+    path("objectives/", include("ims.objectives.urls")),
+    path("processes/", include("ims.processes.urls")),
+    path("changes/", include("ims.changes.urls")),
     path("", include("ims.web.urls")),
 ]

@@ -114,10 +114,14 @@ def _mount() -> None:
     from ims.accounts.api import router as accounts_router
     from ims.aspects.api import router as aspects_router
     from ims.audit.api import router as audit_router
+    from ims.changes.api import router as changes_router
     from ims.context.api import router as context_router
+    from ims.objectives.api import router as objectives_router
     from ims.obligations.api import router as obligations_router
     from ims.org.api import router as org_router
+    from ims.processes.api import router as processes_router
     from ims.readiness.api import router as readiness_router
+    from ims.risks.api import router as risks_router
     from ims.standards.api import router as standards_router
 
     api.add_router("", org_router)
@@ -128,6 +132,10 @@ def _mount() -> None:
     api.add_router("", aspects_router)
     api.add_router("", context_router)
     api.add_router("", obligations_router)
+    api.add_router("", risks_router)
+    api.add_router("", objectives_router)
+    api.add_router("", processes_router)
+    api.add_router("", changes_router)
 
 
 _mount()

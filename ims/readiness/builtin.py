@@ -46,15 +46,6 @@ def policy_current(now: datetime) -> CheckResult:
 
 
 @register(
-    "objectives",
-    title="At least one current objective per standard with a measurable target",
-    clauses=[(s, "6.2") for s in BOTH],
-)
-def objectives_measurable(now: datetime) -> CheckResult:
-    return _not_built("objectives")
-
-
-@register(
     "documents",
     title="Each mandated document is a current controlled document, not past its review date",
     clauses=[(s, "7.5") for s in BOTH],

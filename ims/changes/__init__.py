@@ -1,0 +1,1 @@
+"""Planning of changes (6.3)."""

@@ -1,0 +1,1 @@
+"""Objectives and plans to achieve them (6.2)."""

@@ -1,0 +1,1 @@
+"""Processes of the management system (4.4)."""

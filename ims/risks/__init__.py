@@ -1,0 +1,1 @@
+"""Risks and opportunities (6.1)."""
