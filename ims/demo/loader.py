@@ -153,6 +153,30 @@ def step_obligations(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def step_processes(ctx: DemoContext) -> None:
+    from ims.processes.demo import step_processes as build
+
+    build(ctx)
+
+
+def step_risks(ctx: DemoContext) -> None:
+    from ims.risks.demo import step_risks as build
+
+    build(ctx)
+
+
+def step_objectives(ctx: DemoContext) -> None:
+    from ims.objectives.demo import step_objectives as build
+
+    build(ctx)
+
+
+def step_changes(ctx: DemoContext) -> None:
+    from ims.changes.demo import step_changes as build
+
+    build(ctx)
+
+
 def step_aspects(ctx: DemoContext) -> None:
     from ims.aspects.demo import step_aspects as build
 
@@ -169,8 +193,12 @@ STEPS: list[Callable[[DemoContext], None]] = [
     step_organisation,
     step_users,
     step_context,
+    step_processes,
     step_aspects,
     step_obligations,
+    step_risks,
+    step_objectives,
+    step_changes,
     step_readiness,
 ]
 

@@ -38,6 +38,8 @@ GROUPS: tuple[NavGroup, ...] = (
             NavItem(_("Sites"), "org:site_list"),
             NavItem(_("Internal and external issues"), "context:issue_list"),
             NavItem(_("Interested parties"), "context:party_list"),
+            NavItem(_("Processes"), "processes:list"),
+            NavItem(_("Process map"), "processes:map"),
         ),
     ),
     NavGroup(
@@ -51,6 +53,9 @@ GROUPS: tuple[NavGroup, ...] = (
         (
             NavItem(_("Environmental aspects"), "aspects:list"),
             NavItem(_("Compliance obligations"), "obligations:list"),
+            NavItem(_("Risks and opportunities"), "risks:list"),
+            NavItem(_("Objectives"), "objectives:list"),
+            NavItem(_("Planned changes"), "changes:list"),
         ),
     ),
     NavGroup("7", _("Support"), (NavItem(_("Audit trail"), "audit:list", Action.VIEW_AUDIT),)),
