@@ -92,6 +92,10 @@ def render(processes: list[Process], links: list[ProcessLink], url: Callable[[Pr
             continue
         x1, y1, x2, y2 = _edge(a, b)
         mx, my = (x1 + x2) / 2, (y1 + y2) / 2
+        if abs(a.y - b.y) < 1:
+            # Neighbours in one row: the gap between the boxes is too narrow for the
+            # label, so it goes just above the row, where no box covers it.
+            my = a.y - 6
         title = f"{link.source.name} → {link.target.name}: {link.label}"
         arrows.append(
             f'<g class="link" data-source="{escape(link.source.reference)}" '
