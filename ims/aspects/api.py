@@ -10,6 +10,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
+from ims.api.imports import ImportOut
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.aspects import selectors, services
 from ims.aspects.importing import import_aspects
@@ -80,13 +81,6 @@ class EvaluationOut(BaseModel):
     evaluated_at: dt.datetime
 
 
-class ImportOut(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    ignored_columns: list[str]
-
-
 @router.get("/aspects", response=Page[AspectOut])
 def list_aspects(
     request: ApiRequest,
@@ -137,12 +131,7 @@ def new_method(request: ApiRequest, payload: MethodIn) -> Status[Any]:
 @router.post("/aspects/import", response=ImportOut, summary="Import aspects from CSV or XLSX (all or nothing)")
 def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
     report = import_aspects(by=request.auth, stream=file.open("rb"))
-    return ImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
+    return ImportOut.of(report)
 
 
 @router.get("/aspects/{aspect_id}", response=AspectOut)

@@ -10,13 +10,13 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
+from ims.api.imports import ImportOut
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.changes import selectors, services
 from ims.changes.importing import import_changes
 from ims.changes.models import PlannedChange
 from ims.org.selectors import site_get
 from ims.processes.api import owner_of
-from ims.tabular.importer import ImportReport
 
 router = Router(tags=["planned changes"])
 
@@ -86,22 +86,6 @@ class VersionIn(Schema):
     version: int
 
 
-class ImportOut(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    ignored_columns: list[str]
-
-
-def _report(report: ImportReport) -> ImportOut:
-    return ImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
-
-
 def _out(change: PlannedChange) -> ChangeOut:
     data = {name: getattr(change, name) for name in ChangeOut.model_fields if name != "process_ids"}
     return ChangeOut(**data, process_ids=sorted(p.pk for p in change.processes.all()))
@@ -150,7 +134,7 @@ def list_changes(
 
 @router.post("/changes/import", response=ImportOut, summary="Import planned changes from CSV or XLSX (all or nothing)")
 def import_change_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    return _report(import_changes(by=request.auth, stream=file.open("rb")))
+    return ImportOut.of(import_changes(by=request.auth, stream=file.open("rb")))
 
 
 @router.get("/changes/{change_id}", response=ChangeOut)

@@ -11,12 +11,12 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
+from ims.api.imports import ImportOut
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.context import selectors, services
 from ims.context.importing import import_issues, import_parties
 from ims.context.models import InterestedParty, Issue
 from ims.org.selectors import site_get
-from ims.tabular.importer import ImportReport
 
 router = Router(tags=["context of the organisation"])
 
@@ -115,22 +115,6 @@ class VersionIn(Schema):
     version: int
 
 
-class ImportOut(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    ignored_columns: list[str]
-
-
-def _report(report: ImportReport) -> ImportOut:
-    return ImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
-
-
 def _site(request: ApiRequest, site_id: int | None) -> Any:
     return site_get(request.auth, site_id) if site_id is not None else None
 
@@ -168,7 +152,7 @@ def list_issues(
 
 @router.post("/context/issues/import", response=ImportOut, summary="Import issues from CSV or XLSX (all or nothing)")
 def import_issue_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    return _report(import_issues(by=request.auth, stream=file.open("rb")))
+    return ImportOut.of(import_issues(by=request.auth, stream=file.open("rb")))
 
 
 @router.get("/context/issues/{issue_id}", response=IssueOut)
@@ -230,7 +214,7 @@ def list_parties(
     "/context/parties/import", response=ImportOut, summary="Import interested parties from CSV or XLSX (all or nothing)"
 )
 def import_party_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    return _report(import_parties(by=request.auth, stream=file.open("rb")))
+    return ImportOut.of(import_parties(by=request.auth, stream=file.open("rb")))
 
 
 @router.get("/context/parties/{party_id}", response=PartyOut)

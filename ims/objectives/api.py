@@ -13,6 +13,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
+from ims.api.imports import ImportOut
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.core.errors import ValidationFailed
 from ims.objectives import selectors, services
@@ -107,13 +108,6 @@ class VersionIn(Schema):
     version: int
 
 
-class ImportOut(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    ignored_columns: list[str]
-
-
 def _owner(fields: dict[str, Any]) -> None:
     if "owner_id" in fields:
         pk = fields.pop("owner_id")
@@ -160,12 +154,7 @@ def list_objectives(
 @router.post("/objectives/import", response=ImportOut, summary="Import objectives from CSV or XLSX (all or nothing)")
 def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
     report = import_objectives(by=request.auth, stream=file.open("rb"))
-    return ImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
+    return ImportOut.of(report)
 
 
 @router.get("/objectives/{objective_id}", response=ObjectiveOut)

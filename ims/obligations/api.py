@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
+from ims.api.imports import ImportOut
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.core.errors import NotFound
 from ims.obligations import selectors, services
@@ -114,13 +115,6 @@ class PermitOut(BaseModel):
     expires_on: dt.date | None
 
 
-class ImportOut(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    ignored_columns: list[str]
-
-
 class VersionIn(Schema):
     version: int
 
@@ -166,12 +160,7 @@ def list_obligations(
 @router.post("/obligations/import", response=ImportOut, summary="Import obligations from CSV or XLSX (all or nothing)")
 def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
     report = import_obligations(by=request.auth, stream=file.open("rb"))
-    return ImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
+    return ImportOut.of(report)
 
 
 @router.get("/obligations/{obligation_id}", response=ObligationOut)

@@ -11,13 +11,13 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
+from ims.api.imports import ImportOut
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.core.errors import ValidationFailed
 from ims.org.selectors import site_get
 from ims.processes import selectors, services
 from ims.processes.importing import import_processes
 from ims.processes.models import Process, ProcessLink
-from ims.tabular.importer import ImportReport
 
 router = Router(tags=["processes"])
 
@@ -94,22 +94,6 @@ class VersionIn(Schema):
     version: int
 
 
-class ImportOut(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    ignored_columns: list[str]
-
-
-def _report(report: ImportReport) -> ImportOut:
-    return ImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
-
-
 def _out(process: Process) -> ProcessOut:
     data = {name: getattr(process, name) for name in ProcessOut.model_fields if name != "site_ids"}
     return ProcessOut(**data, site_ids=sorted(s.pk for s in process.sites.all()))
@@ -158,7 +142,7 @@ def list_processes(
 
 @router.post("/processes/import", response=ImportOut, summary="Import processes from CSV or XLSX (all or nothing)")
 def import_process_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    return _report(import_processes(by=request.auth, stream=file.open("rb")))
+    return ImportOut.of(import_processes(by=request.auth, stream=file.open("rb")))
 
 
 @router.get("/processes/{process_id}", response=ProcessOut)

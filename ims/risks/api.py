@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
+from ims.api.imports import ImportOut
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.core.errors import ValidationFailed
 from ims.org.selectors import site_get
@@ -131,13 +132,6 @@ class VersionIn(Schema):
     version: int
 
 
-class ImportOut(BaseModel):
-    created: int
-    updated: int
-    unchanged: int
-    ignored_columns: list[str]
-
-
 def _owner(fields: dict[str, Any]) -> None:
     if "owner_id" in fields:
         pk = fields.pop("owner_id")
@@ -195,12 +189,7 @@ def new_matrix(request: ApiRequest, payload: MatrixIn) -> Status[RiskMatrix]:
 @router.post("/risks/import", response=ImportOut, summary="Import risks and opportunities from CSV or XLSX")
 def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
     report = import_risks(by=request.auth, stream=file.open("rb"))
-    return ImportOut(
-        created=report.created,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        ignored_columns=report.ignored_columns,
-    )
+    return ImportOut.of(report)
 
 
 @router.get("/risks/{risk_id}", response=RiskOut)
