@@ -44,6 +44,9 @@ def _unchanged(record: models.Model, name: str, proposed: Any) -> bool:
     """Would setting ``name`` to ``proposed`` leave the stored value as it is?"""
     try:
         field = record._meta.get_field(name)
+        if field.many_to_one or field.one_to_one:  # a foreign key: compare the ids, not the objects
+            proposed_id = proposed.pk if isinstance(proposed, models.Model) else proposed
+            return bool(getattr(record, field.attname) == proposed_id)  # type: ignore[union-attr]
         value = None if proposed is None else field.to_python(proposed)  # type: ignore[union-attr]
     except (FieldDoesNotExist, DjangoValidationError, TypeError, AttributeError):
         return False
