@@ -11,4 +11,4 @@ class AspectsConfig(AppConfig):
         from ims.aspects.selectors import aspects_visible_to
         from ims.readiness.evidence import by_visible_id, register_type
 
-        register_type("aspects.aspect", "Environmental aspect", by_visible_id(aspects_visible_to))
+        register_type("aspects.aspect", "Environmental aspect", by_visible_id(aspects_visible_to), "aspects:detail")

@@ -11,4 +11,4 @@ class ChangesConfig(AppConfig):
         from ims.changes.selectors import changes_visible_to
         from ims.readiness.evidence import by_visible_id, register_type
 
-        register_type("changes.plannedchange", "Planned change", by_visible_id(changes_visible_to))
+        register_type("changes.plannedchange", "Planned change", by_visible_id(changes_visible_to), "changes:detail")

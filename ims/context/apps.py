@@ -11,5 +11,9 @@ class ContextConfig(AppConfig):
         from ims.context.selectors import issues_visible_to, parties_visible_to
         from ims.readiness.evidence import by_visible_id, register_type
 
-        register_type("context.issue", "Internal or external issue", by_visible_id(issues_visible_to))
-        register_type("context.interestedparty", "Interested party", by_visible_id(parties_visible_to))
+        register_type(
+            "context.issue", "Internal or external issue", by_visible_id(issues_visible_to), "context:issue_detail"
+        )
+        register_type(
+            "context.interestedparty", "Interested party", by_visible_id(parties_visible_to), "context:party_detail"
+        )

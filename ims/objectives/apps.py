@@ -11,4 +11,4 @@ class ObjectivesConfig(AppConfig):
         from ims.objectives.selectors import objectives_visible_to
         from ims.readiness.evidence import by_visible_id, register_type
 
-        register_type("objectives.objective", "Objective", by_visible_id(objectives_visible_to))
+        register_type("objectives.objective", "Objective", by_visible_id(objectives_visible_to), "objectives:detail")

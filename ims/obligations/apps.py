@@ -11,4 +11,9 @@ class ObligationsConfig(AppConfig):
         from ims.obligations.selectors import obligations_visible_to
         from ims.readiness.evidence import by_visible_id, register_type
 
-        register_type("obligations.obligation", "Compliance obligation", by_visible_id(obligations_visible_to))
+        register_type(
+            "obligations.obligation",
+            "Compliance obligation",
+            by_visible_id(obligations_visible_to),
+            "obligations:detail",
+        )

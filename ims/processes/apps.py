@@ -11,4 +11,4 @@ class ProcessesConfig(AppConfig):
         from ims.processes.selectors import processes_visible_to
         from ims.readiness.evidence import by_visible_id, register_type
 
-        register_type("processes.process", "Process", by_visible_id(processes_visible_to))
+        register_type("processes.process", "Process", by_visible_id(processes_visible_to), "processes:detail")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Model
+from django.urls import NoReverseMatch, reverse
 
 from ims.core.errors import ValidationFailed
 from ims.org.models import Organisation, ScopeStatement
@@ -22,6 +23,7 @@ from ims.org.selectors import sites_visible_to
 class EvidenceType:
     label: str
     find: Callable[[Any, str], Model | None]  # (user, record id) -> the record, if the user may see it
+    url_name: str | None = None  # the record's page, reversed with its id; None when the type has no page of its own
 
 
 def _site(user: Any, pk: str) -> Model | None:
@@ -37,15 +39,52 @@ def _organisation(user: Any, pk: str) -> Model | None:
 
 
 TYPES: dict[str, EvidenceType] = {
-    "org.site": EvidenceType("Site", _site),
+    "org.site": EvidenceType("Site", _site, "org:site_detail"),
     "org.scopestatement": EvidenceType("Scope statement", _scope),
     "org.organisation": EvidenceType("Organisation", _organisation),
 }
 
 
-def register_type(record_type: str, label: str, find: Callable[[Any, str], Model | None]) -> None:
-    """Let a register's records be linked as evidence; called from the register's AppConfig.ready()."""
-    TYPES[record_type] = EvidenceType(label, find)
+def register_type(
+    record_type: str, label: str, find: Callable[[Any, str], Model | None], url_name: str | None = None
+) -> None:
+    """Let a register's records be linked as evidence; called from the register's AppConfig.ready().
+
+    ``url_name`` names the record's detail page (reversed with the record's id), so an
+    auditor reaches the evidence in one click.
+    """
+    TYPES[record_type] = EvidenceType(label, find, url_name)
+
+
+@dataclass(frozen=True)
+class EvidenceLink:
+    record_type: str
+    record_id: str
+    label: str
+    url: str | None
+
+
+def link_for(user: Any, ref: str) -> EvidenceLink | None:
+    """A check's evidence reference ("app.model:id") as a label and page, if the user may see the record."""
+    record_type, _, record_id = ref.partition(":")
+    kind = TYPES.get(record_type)
+    if kind is None:
+        return None
+    record = kind.find(user, record_id)
+    if record is None:
+        return None
+    url = None
+    if kind.url_name:
+        try:
+            url = reverse(kind.url_name, args=[record.pk])
+        except NoReverseMatch:
+            url = None
+    return EvidenceLink(record_type, record_id, f"{kind.label}: {record}", url)
+
+
+def url_for(user: Any, record_type: str, record_id: str) -> str | None:
+    found = link_for(user, f"{record_type}:{record_id}")
+    return found.url if found else None
 
 
 def by_visible_id(visible: Callable[[Any], Any]) -> Callable[[Any, str], Model | None]:
@@ -72,3 +111,16 @@ def visible_to(user: Any, record_type: str, record_id: str) -> bool:
     """Whether a linked record is one the user may see (its label is shown only then)."""
     kind = TYPES.get(record_type)
     return kind is not None and kind.find(user, str(record_id)) is not None
+
+
+MAX_LINKS = 12
+
+
+def with_links(user: Any, outcomes: list[Any]) -> list[dict[str, Any]]:
+    """Check outcomes for a page, each with links to the evidence records the user may see."""
+    shown = []
+    for o in outcomes:
+        refs = list(o.result.evidence)
+        links = [found for ref in refs[:MAX_LINKS] if (found := link_for(user, ref)) is not None]
+        shown.append({"check": o.check, "result": o.result, "links": links, "more": max(0, len(refs) - MAX_LINKS)})
+    return shown

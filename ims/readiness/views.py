@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from ims.accounts.permissions import Action, require
+from ims.readiness import evidence
 from ims.readiness.checks import Status, run_all
 from ims.readiness.selectors import edition_readiness, editions_in_scope
 from ims.readiness.snapshots import take_if_due, trends
@@ -38,7 +39,9 @@ def readiness(request: HttpRequest) -> HttpResponse:
         "readiness/readiness.html",
         {
             "standards": standards,
-            "checks": sorted(outcomes, key=lambda o: (order[o.result.status], o.check.key)),
+            "checks": evidence.with_links(
+                request.user, sorted(outcomes, key=lambda o: (order[o.result.status], o.check.key))
+            ),
             "trends": trends(editions=editions),
             # The integrated system: each standard in scope weighs the same.
             "overall": round(sum(scores) / len(scores), 1) if scores else 0.0,

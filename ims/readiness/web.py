@@ -74,7 +74,11 @@ def requirement(request: HttpRequest, standard: str, year: str, number: str) -> 
     )
     history = None if assessment and found is None else list((found or [])[:30])
     links = list(assessment.evidence.select_related("added_by")) if assessment else []
-    shown = [e for e in links if evidence.visible_to(request.user, e.record_type, e.record_id)]
+    shown = [
+        {"e": e, "url": evidence.url_for(request.user, e.record_type, e.record_id)}
+        for e in links
+        if evidence.visible_to(request.user, e.record_type, e.record_id)
+    ]
     return render(
         request,
         "readiness/requirement.html",
@@ -94,7 +98,7 @@ def requirement(request: HttpRequest, standard: str, year: str, number: str) -> 
                 }
             ),
             "evidence_form": EvidenceForm(),
-            "checks": checks_for(clause, run_all()),
+            "checks": evidence.with_links(request.user, checks_for(clause, run_all())),
             "may_change": may_change,
             "may_decide": can(request.user, Action.APPROVE),
             "history": history,

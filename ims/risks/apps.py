@@ -11,4 +11,4 @@ class RisksConfig(AppConfig):
         from ims.risks import checks  # noqa: F401  (registers the 6.1 readiness check)
         from ims.risks.selectors import risks_visible_to
 
-        register_type("risks.risk", "Risk or opportunity", by_visible_id(risks_visible_to))
+        register_type("risks.risk", "Risk or opportunity", by_visible_id(risks_visible_to), "risks:detail")
