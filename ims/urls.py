@@ -24,5 +24,7 @@ urlpatterns = [
     path("objectives/", include("ims.objectives.urls")),
     path("processes/", include("ims.processes.urls")),
     path("changes/", include("ims.changes.urls")),
+    path("responsibilities/", include("ims.responsibilities.urls")),
+    path("policies/", include("ims.policies.urls")),
     path("", include("ims.web.urls")),
 ]

@@ -70,17 +70,18 @@ def login_attempt(*, username: str, password: str) -> LoginResult:
         )
         return LoginResult(None, GENERIC_LOGIN_FAILURE)
     if not user.check_password(password):
-        _count_failure(user)
+        count_password_failure(user)
         return LoginResult(None, GENERIC_LOGIN_FAILURE)
     User.objects.filter(pk=user.pk).update(failed_login_count=0, locked_until=None, last_login=timezone.now())
     record_change(action="login", by=user, record=user)
     return LoginResult(user)
 
 
-def _count_failure(user: User) -> None:
+def count_password_failure(user: User, *, during: str = "") -> None:
+    """Count a wrong password toward the lock-out, whether at sign-in or when re-entered to sign."""
     User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
     user.refresh_from_db(fields=["failed_login_count"])
-    note = f"wrong password ({user.failed_login_count} in a row)"
+    note = f"wrong password{f' {during}' if during else ''} ({user.failed_login_count} in a row)"
     if user.failed_login_count >= settings.IMS_LOCKOUT_THRESHOLD:
         until = timezone.now() + timedelta(minutes=settings.IMS_LOCKOUT_MINUTES)
         User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)

@@ -119,8 +119,10 @@ def _mount() -> None:
     from ims.objectives.api import router as objectives_router
     from ims.obligations.api import router as obligations_router
     from ims.org.api import router as org_router
+    from ims.policies.api import router as policies_router
     from ims.processes.api import router as processes_router
     from ims.readiness.api import router as readiness_router
+    from ims.responsibilities.api import router as responsibilities_router
     from ims.risks.api import router as risks_router
     from ims.standards.api import router as standards_router
 
@@ -136,6 +138,8 @@ def _mount() -> None:
     api.add_router("", objectives_router)
     api.add_router("", processes_router)
     api.add_router("", changes_router)
+    api.add_router("", responsibilities_router)
+    api.add_router("", policies_router)
 
 
 _mount()

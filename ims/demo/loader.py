@@ -183,6 +183,18 @@ def step_aspects(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def step_responsibilities(ctx: DemoContext) -> None:
+    from ims.responsibilities.demo import step_responsibilities as build
+
+    build(ctx)
+
+
+def step_policies(ctx: DemoContext) -> None:
+    from ims.policies.demo import step_policies as build
+
+    build(ctx)
+
+
 def step_readiness(ctx: DemoContext) -> None:
     from ims.readiness.demo import step_readiness as build
 
@@ -194,6 +206,8 @@ STEPS: list[Callable[[DemoContext], None]] = [
     step_users,
     step_context,
     step_processes,
+    step_responsibilities,
+    step_policies,
     step_aspects,
     step_obligations,
     step_risks,

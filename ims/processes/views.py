@@ -23,6 +23,7 @@ from ims.org.selectors import sites_visible_to
 from ims.processes import processmap, selectors, services
 from ims.processes.forms import LinkForm, ProcessCreateForm, ProcessEditForm
 from ims.processes.models import Process, ProcessKind
+from ims.responsibilities.selectors import for_process
 from ims.tabular.export import csv_bytes, xlsx_bytes
 from ims.web.context import current_site_id
 from ims.web.forms import apply_error
@@ -170,6 +171,7 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "record": process,
             "links_out": out,
             "links_in": into,
+            "roles": for_process(request.user, process).prefetch_related("holders"),
             "may_change": _may_change(request.user, process),
             "today": timezone.localdate(),
             "history": None if history is None else list(history[:100]),

@@ -40,11 +40,6 @@ def _not_built(register_name: str) -> CheckResult:
     )
 
 
-@register("policy", title="A current approved policy covers each standard", clauses=[(s, "5.2") for s in BOTH])
-def policy_current(now: datetime) -> CheckResult:
-    return _not_built("policies")
-
-
 @register(
     "documents",
     title="Each mandated document is a current controlled document, not past its review date",

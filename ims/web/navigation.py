@@ -45,7 +45,11 @@ GROUPS: tuple[NavGroup, ...] = (
     NavGroup(
         "5",
         _("Leadership"),
-        (NavItem(_("Roles and people"), "accounts:user_list", Action.MANAGE_USERS, org_wide=True),),
+        (
+            NavItem(_("Policies"), "policies:list"),
+            NavItem(_("Roles and responsibilities"), "responsibilities:list"),
+            NavItem(_("Users and access"), "accounts:user_list", Action.MANAGE_USERS, org_wide=True),
+        ),
     ),
     NavGroup(
         "6",

@@ -28,7 +28,7 @@ def test_a_viewer_signs_in_sees_the_dashboard_and_is_refused_a_new_site(page, li
     expect(page.get_by_role("heading", level=1, name="Dashboard")).to_be_visible()
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_role("link", name="Sites", exact=True)).to_be_visible()
-    expect(nav.get_by_role("link", name="Roles and people")).to_have_count(0)
+    expect(nav.get_by_role("link", name="Users and access")).to_have_count(0)
     assert page.evaluate("typeof window.htmx") == "object", "htmx did not load from /static/"
     page.screenshot(path=str(SCREENSHOT), full_page=True)
 

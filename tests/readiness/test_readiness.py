@@ -167,7 +167,7 @@ def test_the_command_prints_scores_gaps_and_checks(library, capsys):
     call_command("readiness", "--gaps", "2")
     out = capsys.readouterr().out
     assert "ISO 9001:2015 + Amd 1:2024: 0.0%" in out
-    assert "[no data] A current approved policy covers each standard" in out
+    assert "[no data] A policy in force covers each standard, states its commitments and was communicated" in out
 
 
 def test_the_page_shows_scores_failing_checks_first_and_gaps(library, web, viewer):

@@ -15,14 +15,14 @@ def test_the_dashboard_shows_counts_and_groups_navigation_by_clause(web, viewer,
     for group in ("Context", "Leadership", "Planning", "Support", "Operation", "Performance evaluation", "Improvement"):
         assert group in page
     assert "Sites" in page
-    assert "Roles and people" not in page, "viewers do not administer users"
+    assert "Users and access" not in page, "viewers do not administer users"
 
 
 def test_admins_see_user_administration_and_locked_accounts(web, admin, viewer):
     viewer.locked_until = timezone.now() + timedelta(minutes=5)
     viewer.save()
     page = web(admin).get("/").content.decode()
-    assert "Roles and people" in page
+    assert "Users and access" in page
     assert "is locked out after failed sign-ins" in page
 
 
