@@ -22,6 +22,7 @@ $(STAMP): requirements/lock.txt pyproject.toml
 run: install
 	@IMS_DEBUG=$${IMS_DEBUG:-true} $(BIN)/ims migrate --noinput -v 0
 	@IMS_DEBUG=$${IMS_DEBUG:-true} $(BIN)/ims load-standards
+	@IMS_DEBUG=$${IMS_DEBUG:-true} $(BIN)/ims load-factors
 	@IMS_DEBUG=$${IMS_DEBUG:-true} IMS_HOST=$${IMS_HOST:-127.0.0.1} IMS_PORT=$${IMS_PORT:-8000} $(BIN)/ims demo --if-empty
 	@IMS_DEBUG=$${IMS_DEBUG:-true} $(BIN)/ims serve --host $${IMS_HOST:-127.0.0.1} --port $${IMS_PORT:-8000}
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "ims.signatures",
     "ims.responsibilities",
     "ims.policies",
+    "ims.factors",
     "ims.accounts",
     "ims.web",
     "ims.ops",

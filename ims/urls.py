@@ -26,5 +26,6 @@ urlpatterns = [
     path("changes/", include("ims.changes.urls")),
     path("responsibilities/", include("ims.responsibilities.urls")),
     path("policies/", include("ims.policies.urls")),
+    path("factors/", include("ims.factors.urls")),
     path("", include("ims.web.urls")),
 ]

@@ -64,7 +64,7 @@ GROUPS: tuple[NavGroup, ...] = (
     ),
     NavGroup("7", _("Support"), (NavItem(_("Audit trail"), "audit:list", Action.VIEW_AUDIT),)),
     NavGroup("8", _("Operation"), ()),
-    NavGroup("9", _("Performance evaluation"), ()),
+    NavGroup("9", _("Performance evaluation"), (NavItem(_("Emission factors"), "factors:list"),)),
     NavGroup("10", _("Improvement"), ()),
 )
 

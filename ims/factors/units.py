@@ -1,0 +1,87 @@
+"""Units of activity data and emissions, with exact decimal arithmetic.
+
+The registry works in ``Decimal`` so that converting 1 MWh to kWh, or pounds
+to kilograms, never picks up binary rounding: a CO2e figure can be traced back
+to its factor digit for digit. It adds the units emission-factor tables use
+that pint does not know (passenger-distance, standard cubic feet, million Btu,
+hotel room-nights).
+
+The float registry in :mod:`ims.obligations.services` checks permit-limit
+units; this one is separate because its numbers are ``Decimal``.
+"""
+
+from __future__ import annotations
+
+import functools
+from decimal import Decimal
+from typing import Any
+
+import pint
+
+from ims.core.errors import ValidationFailed
+
+# Units that emission-factor tables use and pint does not define.
+DEFINITIONS = (
+    "passenger = [passenger]",
+    "passenger_km = passenger * kilometer",
+    "passenger_mile = passenger * mile",
+    "room_night = [room_night]",
+    # A standard cubic foot is a cubic foot of gas at the publisher's reference conditions.
+    "scf = foot ** 3",
+    "mmBtu = 1000000 * Btu = MMBtu",
+)
+
+# Masses in which tables state emissions (kg CO2e; g CH4; lb CO2; metric tons CO2e).
+MASS_UNITS = ("kg", "g", "t", "lb")
+
+
+@functools.cache
+def registry() -> Any:
+    units: Any = pint.UnitRegistry(non_int_type=Decimal)
+    for definition in DEFINITIONS:
+        units.define(definition)
+    return units
+
+
+def parse_unit(text: str, *, field: str = "unit") -> Any:
+    """The pint unit for ``text``, or a refusal naming what is not understood."""
+    raw = (text or "").strip()
+    if not raw:
+        raise ValidationFailed({field: ["Give a unit, e.g. kWh, litre, tonne, km or passenger_km."]})
+    try:
+        return registry().parse_units(raw)
+    except pint.UndefinedUnitError as exc:
+        names = ", ".join(f"“{n}”" for n in exc.unit_names) or f"“{raw}”"
+        raise ValidationFailed({field: [f"“{raw}” is not a unit: {names} is unknown."]}) from None
+    except Exception:  # pint raises several types for text that is not a unit expression
+        raise ValidationFailed({field: [f"“{raw}” is not a unit."]}) from None
+
+
+def check_unit(text: str, *, field: str = "unit") -> str:
+    parse_unit(text, field=field)
+    return text.strip()
+
+
+class IncompatibleUnits(ValueError):
+    pass
+
+
+def convert(quantity: Decimal, from_unit: str, to_unit: str) -> Decimal:
+    """``quantity`` in ``from_unit`` expressed in ``to_unit``, exactly (as far as Decimal goes)."""
+    units = registry()
+    source, target = parse_unit(from_unit), parse_unit(to_unit)
+    if source == target:
+        return quantity
+    try:
+        result = units.Quantity(quantity, source).to(target).magnitude
+    except pint.DimensionalityError:
+        raise IncompatibleUnits(f"{from_unit} cannot be converted to {to_unit}") from None
+    return Decimal(result)
+
+
+def plain(value: Decimal) -> str:
+    """A decimal written out without exponent or trailing zeros: 1E+3 → 1000, 0.1770 → 0.177."""
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    return text
