@@ -81,6 +81,8 @@ INSTALLED_APPS = [
     "ims.responsibilities",
     "ims.policies",
     "ims.factors",
+    "ims.documents",
+    "ims.reminders",
     "ims.accounts",
     "ims.web",
     "ims.ops",
@@ -148,6 +150,14 @@ IMS_LOCKOUT_MINUTES = env_int("IMS_LOCKOUT_MINUTES", 15, minimum=1)
 # per token and address, so an integrator polling the API does not flood the log.
 IMS_TOKEN_USE_AUDIT_SECONDS = env_int("IMS_TOKEN_USE_AUDIT_SECONDS", 60, minimum=0)
 
+# Document control (7.5)
+IMS_UPLOAD_MAX_MB = env_int("IMS_UPLOAD_MAX_MB", 25, minimum=1)
+# Where people open IMS, for the links in e-mails (``ims remind``), e.g. https://ims.example.com
+IMS_BASE_URL = (env_str("IMS_BASE_URL", "") or "").rstrip("/")
+IMS_DOCUMENTS_SELF_APPROVAL = env_bool("IMS_DOCUMENTS_SELF_APPROVAL", False)  # may an author approve their own draft?
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -160,6 +170,13 @@ STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it, even before collectstatic
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded document files. Any Django storage backend works (e.g. S3 through
+    # django-storages): set IMS_DOCUMENT_STORAGE to its dotted path and its options
+    # through that backend's own settings.
+    "documents": {
+        "BACKEND": env_str("IMS_DOCUMENT_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": ({"location": str(MEDIA_ROOT / "documents")} if env_str("IMS_DOCUMENT_STORAGE") is None else {}),
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -27,5 +27,6 @@ urlpatterns = [
     path("responsibilities/", include("ims.responsibilities.urls")),
     path("policies/", include("ims.policies.urls")),
     path("factors/", include("ims.factors.urls")),
+    path("documents/", include("ims.documents.urls")),
     path("", include("ims.web.urls")),
 ]

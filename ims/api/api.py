@@ -116,6 +116,7 @@ def _mount() -> None:
     from ims.audit.api import router as audit_router
     from ims.changes.api import router as changes_router
     from ims.context.api import router as context_router
+    from ims.documents.api import router as documents_router
     from ims.factors.api import router as factors_router
     from ims.objectives.api import router as objectives_router
     from ims.obligations.api import router as obligations_router
@@ -142,6 +143,7 @@ def _mount() -> None:
     api.add_router("", responsibilities_router)
     api.add_router("", policies_router)
     api.add_router("", factors_router)
+    api.add_router("", documents_router)
 
 
 _mount()

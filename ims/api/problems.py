@@ -49,6 +49,11 @@ CATALOGUE: dict[str, tuple[int, str, str]] = {
         "Something failed on our side; it was logged with a reference.",
     ),
     "error": (400, "Request refused", "A rule refused the request; see detail."),
+    "integrity": (
+        500,
+        "The stored file failed its integrity check",
+        "A stored file no longer matches the SHA-256 recorded at upload; it was not served.",
+    ),
 }
 
 _STATUS_SLUG = {status: slug for slug, (status, _, _) in reversed(list(CATALOGUE.items()))}

@@ -195,6 +195,12 @@ def step_policies(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def step_documents(ctx: DemoContext) -> None:
+    from ims.documents.demo import step_documents as build
+
+    build(ctx)
+
+
 def step_readiness(ctx: DemoContext) -> None:
     from ims.readiness.demo import step_readiness as build
 
@@ -213,6 +219,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     step_risks,
     step_objectives,
     step_changes,
+    step_documents,
     step_readiness,
 ]
 

@@ -41,15 +41,6 @@ def _not_built(register_name: str) -> CheckResult:
 
 
 @register(
-    "documents",
-    title="Each mandated document is a current controlled document, not past its review date",
-    clauses=[(s, "7.5") for s in BOTH],
-)
-def mandated_documents(now: datetime) -> CheckResult:
-    return _not_built("document control")
-
-
-@register(
     "internal_audit", title="An internal audit completed within the last 12 months", clauses=[(s, "9.2") for s in BOTH]
 )
 def internal_audit_recent(now: datetime) -> CheckResult:

@@ -62,7 +62,16 @@ GROUPS: tuple[NavGroup, ...] = (
             NavItem(_("Planned changes"), "changes:list"),
         ),
     ),
-    NavGroup("7", _("Support"), (NavItem(_("Audit trail"), "audit:list", Action.VIEW_AUDIT),)),
+    NavGroup(
+        "7",
+        _("Support"),
+        (
+            NavItem(_("Documents"), "documents:list"),
+            NavItem(_("Master list of documents"), "documents:master"),
+            NavItem(_("Documents to read and sign"), "documents:to_read"),
+            NavItem(_("Audit trail"), "audit:list", Action.VIEW_AUDIT),
+        ),
+    ),
     NavGroup("8", _("Operation"), ()),
     NavGroup("9", _("Performance evaluation"), (NavItem(_("Emission factors"), "factors:list"),)),
     NavGroup("10", _("Improvement"), ()),
@@ -79,6 +88,10 @@ def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
                 if not allowed:
                     continue
             url = reverse(item.url_name)
-            items.append({"label": item.label, "url": url, "active": current_path.startswith(url)})
+            items.append({"label": item.label, "url": url, "active": False})
         groups.append({"clause": group.clause, "label": group.label, "items": items})
+    # One active entry: the longest address the page is under (/documents/master/ is not also /documents/).
+    matches = [i for g in groups for i in g["items"] if current_path.startswith(i["url"])]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return groups

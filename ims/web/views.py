@@ -17,6 +17,7 @@ from ims.audit.selectors import entries_visible_to
 from ims.org.selectors import sites_visible_to
 from ims.readiness.models import Snapshot
 from ims.readiness.snapshots import take_if_due
+from ims.reminders.selectors import items_for
 from ims.web.context import SESSION_SITE, current_site_id
 
 
@@ -60,7 +61,11 @@ def home(request: HttpRequest) -> HttpResponse:
     due.sort(key=lambda item: str(item["when"]))
     take_if_due()
     readiness = Snapshot.objects.filter(day=timezone.localdate()).select_related("edition").order_by("edition__label")
-    return render(request, "web/home.html", {"counts": counts, "due": due, "readiness": readiness})
+    return render(
+        request,
+        "web/home.html",
+        {"counts": counts, "due": due, "readiness": readiness, "waiting": items_for(user, today=timezone.localdate())},
+    )
 
 
 @require_POST
