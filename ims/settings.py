@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ims.factors",
     "ims.documents",
     "ims.reminders",
+    "ims.monitoring",
     "ims.accounts",
     "ims.web",
     "ims.ops",

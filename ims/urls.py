@@ -28,5 +28,6 @@ urlpatterns = [
     path("policies/", include("ims.policies.urls")),
     path("factors/", include("ims.factors.urls")),
     path("documents/", include("ims.documents.urls")),
+    path("monitoring/", include("ims.monitoring.urls")),
     path("", include("ims.web.urls")),
 ]

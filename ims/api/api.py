@@ -118,6 +118,7 @@ def _mount() -> None:
     from ims.context.api import router as context_router
     from ims.documents.api import router as documents_router
     from ims.factors.api import router as factors_router
+    from ims.monitoring.api import router as monitoring_router
     from ims.objectives.api import router as objectives_router
     from ims.obligations.api import router as obligations_router
     from ims.org.api import router as org_router
@@ -144,6 +145,7 @@ def _mount() -> None:
     api.add_router("", policies_router)
     api.add_router("", factors_router)
     api.add_router("", documents_router)
+    api.add_router("", monitoring_router)
 
 
 _mount()

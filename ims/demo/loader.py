@@ -201,6 +201,12 @@ def step_documents(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def step_monitoring(ctx: DemoContext) -> None:
+    from ims.monitoring.demo import step_monitoring as build
+
+    build(ctx)
+
+
 def step_readiness(ctx: DemoContext) -> None:
     from ims.readiness.demo import step_readiness as build
 
@@ -220,6 +226,7 @@ STEPS: list[Callable[[DemoContext], None]] = [
     step_objectives,
     step_changes,
     step_documents,
+    step_monitoring,
     step_readiness,
 ]
 

@@ -73,7 +73,15 @@ GROUPS: tuple[NavGroup, ...] = (
         ),
     ),
     NavGroup("8", _("Operation"), ()),
-    NavGroup("9", _("Performance evaluation"), (NavItem(_("Emission factors"), "factors:list"),)),
+    NavGroup(
+        "9",
+        _("Performance evaluation"),
+        (
+            NavItem(_("Meters and metrics"), "monitoring:series_list"),
+            NavItem(_("Import readings"), "monitoring:import", Action.CHANGE),
+            NavItem(_("Emission factors"), "factors:list"),
+        ),
+    ),
     NavGroup("10", _("Improvement"), ()),
 )
 

@@ -1,0 +1,108 @@
+"""Gaps against the expected frequency, the 9.1.1 readiness check, and the demo series that satisfy it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from ims.demo.loader import DemoContext
+from ims.monitoring import selectors, services
+from ims.monitoring.checks import monitoring_recorded
+from ims.monitoring.demo import step_monitoring
+from ims.monitoring.models import Reading, Series
+from ims.readiness.checks import REGISTRY, Status
+
+UTC = dt.UTC
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def test_hourly_gaps_are_counted_in_real_hours_across_a_clock_change(elec, manager, run_import):
+    services.series_update(by=manager, series=elec, version=elec.version, expected_frequency="hour")
+    # 31 March 2024 in Berlin has 23 hours; readings every hour but 04:00 and 05:00 local (CEST).
+    hours = [h for h in range(23) if h not in (2, 3)]  # UTC hours 02 and 03 = 04:00 and 05:00 CEST
+    run_import(
+        "series,timestamp,value\n"
+        + "".join(f"N-ELEC-MAIN,2024-03-30T{23 if h < 0 else h:02d}:00:00Z,1\n" for h in [-1])
+        + "".join(f"N-ELEC-MAIN,2024-03-31T{h:02d}:00:00Z,1\n" for h in hours)
+    )
+    start = dt.datetime(2024, 3, 31, tzinfo=BERLIN)
+    gaps = selectors.gaps(elec, start=start, end=start + dt.timedelta(hours=23))
+    assert [(g.start.isoformat(), g.end.isoformat(), g.slots) for g in gaps] == [
+        ("2024-03-31T04:00:00+02:00", "2024-03-31T06:00:00+02:00", 2)
+    ]
+
+
+def test_monthly_gaps_follow_the_calendar(elec, manager, run_import):
+    services.series_update(by=manager, series=elec, version=elec.version, expected_frequency="month")
+    run_import("series,timestamp,value\nN-ELEC-MAIN,2024-01-31,1\nN-ELEC-MAIN,2024-04-01,1\n")
+    start = dt.datetime(2024, 1, 1, tzinfo=BERLIN)
+    gaps = selectors.gaps(elec, start=start, end=dt.datetime(2024, 5, 1, tzinfo=BERLIN))
+    assert [(g.start.date().isoformat(), g.end.date().isoformat(), g.slots) for g in gaps] == [
+        ("2024-02-01", "2024-04-01", 2)
+    ]
+
+
+def test_the_check_has_no_data_without_series(db):
+    assert "monitoring_recorded" in REGISTRY
+    result = monitoring_recorded(dt.datetime(2024, 5, 1, tzinfo=UTC))
+    assert result.status == Status.NO_DATA
+    assert result.explanation == "No data yet: no monitoring series is recorded."
+
+
+def daily(days: int, *, end: dt.date, skip: tuple[dt.date, ...] = ()) -> str:
+    dates = [end - dt.timedelta(days=d) for d in range(days)]
+    return "series,timestamp,value\n" + "".join(f"N-ELEC-MAIN,{d.isoformat()},5\n" for d in dates if d not in skip)
+
+
+def test_the_check_fails_for_a_late_series_or_one_with_gaps(elec, run_import):
+    now = dt.datetime(2024, 5, 10, 9, 30, tzinfo=UTC)
+    assert monitoring_recorded(now).explanation == (
+        "1 of 1 monitoring series are behind or have gaps: N-ELEC-MAIN: no reading yet."
+    )
+    run_import(daily(40, end=dt.date(2024, 5, 9), skip=(dt.date(2024, 5, 1), dt.date(2024, 5, 2))), now=now)
+    result = monitoring_recorded(now)
+    assert result.status == Status.FAIL
+    assert result.explanation == (
+        "1 of 1 monitoring series are behind or have gaps: N-ELEC-MAIN: 2 of 29 expected readings missing."
+    )
+    assert result.evidence == (f"monitoring.series:{elec.pk}",)
+    run_import("series,timestamp,value\nN-ELEC-MAIN,2024-05-01,5\nN-ELEC-MAIN,2024-05-02,5\n", now=now)
+    assert monitoring_recorded(now).status == Status.PASS
+    later = dt.datetime(2024, 5, 12, 9, 30, tzinfo=UTC)
+    assert monitoring_recorded(later).explanation == (
+        "1 of 1 monitoring series are behind or have gaps: N-ELEC-MAIN: no reading since 2024-05-09 00:00."
+    )
+
+
+def test_irregular_and_archived_series_are_not_chased(elec, manager, make_series, north):
+    irregular = make_series(north, "N-SPOT", expected_frequency="irregular")
+    services.series_archive(by=manager, series=elec, version=elec.version)
+    result = monitoring_recorded(dt.datetime(2024, 5, 10, tzinfo=UTC))
+    assert result.status == Status.PASS
+    assert irregular.reference not in result.explanation
+
+
+def test_the_demo_series_pass_the_check(admin, north, south):
+    north.code, south.code = "LYO", "BRQ"
+    step_monitoring(DemoContext(admin=admin, sites={"LYO": north, "BRQ": south}))
+    assert Series.objects.count() == 12
+    assert Reading.objects.count() == 8 * 90 + 4 * 13  # daily and weekly series
+    result = monitoring_recorded(dt.datetime.now(UTC))
+    assert result.status == Status.PASS, result.explanation
+    main = Series.objects.get(reference="LYO-ELEC-MAIN")
+    assert Reading.objects.filter(series=main, event="rollover").count() == 1
+    assert not Reading.objects.filter(event="reset").exists()
+    waste = Series.objects.filter(category="waste")
+    end = dt.datetime.now(UTC)
+    rate = selectors.diversion(waste, start=end - dt.timedelta(days=120), end=end).rate
+    assert rate is not None
+    assert 70 < rate < 80
+
+
+def test_a_slot_counts_whole_and_only_once_it_is_over(elec, manager, run_import):
+    services.series_update(by=manager, series=elec, version=elec.version, expected_frequency="week")
+    run_import("series,timestamp,value\nN-ELEC-MAIN,2024-06-03,1\nN-ELEC-MAIN,2024-06-17,1\n")  # Mondays
+    wednesday = dt.datetime(2024, 6, 5, tzinfo=BERLIN)
+    now = dt.datetime(2024, 6, 26, 12, tzinfo=BERLIN)  # in the week of 24 June, not over yet
+    gaps = selectors.gaps(elec, start=wednesday, end=now, now=now)
+    assert [(g.start.date().isoformat(), g.slots) for g in gaps] == [("2024-06-10", 1)]
