@@ -13,7 +13,15 @@ from pathlib import Path
 from typing import Literal
 
 # Modules that register sections when imported, in the order they run.
-SECTION_MODULES = ("bench.api", "bench.readiness", "bench.registers", "bench.documents", "bench.monitoring")
+SECTION_MODULES = (
+    "bench.api",
+    "bench.readiness",
+    "bench.registers",
+    "bench.documents",
+    "bench.monitoring",
+    "bench.improvement",
+    "bench.ghg",
+)
 
 BENCH_DIR = Path(__file__).resolve().parent
 OUT_DIR = BENCH_DIR / "out"

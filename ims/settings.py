@@ -84,6 +84,10 @@ INSTALLED_APPS = [
     "ims.documents",
     "ims.reminders",
     "ims.monitoring",
+    "ims.kpis",
+    "ims.improvement",
+    "ims.feedback",
+    "ims.ghg",
     "ims.accounts",
     "ims.web",
     "ims.ops",
@@ -155,6 +159,12 @@ IMS_TOKEN_USE_AUDIT_SECONDS = env_int("IMS_TOKEN_USE_AUDIT_SECONDS", 60, minimum
 IMS_UPLOAD_MAX_MB = env_int("IMS_UPLOAD_MAX_MB", 25, minimum=1)
 # Where people open IMS, for the links in e-mails (``ims remind``), e.g. https://ims.example.com
 IMS_BASE_URL = (env_str("IMS_BASE_URL", "") or "").rstrip("/")
+
+# Improvement (10): a new event with the same process and cause category within this many days is a recurrence
+IMS_RECURRENCE_DAYS = env_int("IMS_RECURRENCE_DAYS", 180, minimum=1)
+# The reporting currency of the cost of poor quality (ISO 4217 code), and days allowed to answer a complaint
+IMS_CURRENCY = (env_str("IMS_CURRENCY", "EUR") or "EUR").upper()
+IMS_COMPLAINT_RESPONSE_DAYS = env_int("IMS_COMPLAINT_RESPONSE_DAYS", 10, minimum=1)
 IMS_DOCUMENTS_SELF_APPROVAL = env_bool("IMS_DOCUMENTS_SELF_APPROVAL", False)  # may an author approve their own draft?
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # larger uploads stream to a temporary file

@@ -29,5 +29,9 @@ urlpatterns = [
     path("factors/", include("ims.factors.urls")),
     path("documents/", include("ims.documents.urls")),
     path("monitoring/", include("ims.monitoring.urls")),
+    path("kpis/", include("ims.kpis.urls")),
+    path("improvement/", include("ims.improvement.urls")),
+    path("feedback/", include("ims.feedback.urls")),
+    path("ghg/", include("ims.ghg.urls")),
     path("", include("ims.web.urls")),
 ]

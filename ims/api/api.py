@@ -118,6 +118,10 @@ def _mount() -> None:
     from ims.context.api import router as context_router
     from ims.documents.api import router as documents_router
     from ims.factors.api import router as factors_router
+    from ims.feedback.api import router as feedback_router
+    from ims.ghg.api import router as ghg_router
+    from ims.improvement.api import router as improvement_router
+    from ims.kpis.api import router as kpis_router
     from ims.monitoring.api import router as monitoring_router
     from ims.objectives.api import router as objectives_router
     from ims.obligations.api import router as obligations_router
@@ -146,6 +150,10 @@ def _mount() -> None:
     api.add_router("", factors_router)
     api.add_router("", documents_router)
     api.add_router("", monitoring_router)
+    api.add_router("", kpis_router)
+    api.add_router("", improvement_router)
+    api.add_router("", feedback_router)
+    api.add_router("", ghg_router)
 
 
 _mount()

@@ -201,8 +201,32 @@ def step_documents(ctx: DemoContext) -> None:
     build(ctx)
 
 
+def step_improvement(ctx: DemoContext) -> None:
+    from ims.improvement.demo import step_improvement as build
+
+    build(ctx)
+
+
 def step_monitoring(ctx: DemoContext) -> None:
     from ims.monitoring.demo import step_monitoring as build
+
+    build(ctx)
+
+
+def step_kpis(ctx: DemoContext) -> None:
+    from ims.kpis.demo import step_kpis as build
+
+    build(ctx)
+
+
+def step_ghg(ctx: DemoContext) -> None:
+    from ims.ghg.demo import step_ghg as build
+
+    build(ctx)
+
+
+def step_feedback(ctx: DemoContext) -> None:
+    from ims.feedback.demo import step_feedback as build
 
     build(ctx)
 
@@ -227,6 +251,10 @@ STEPS: list[Callable[[DemoContext], None]] = [
     step_changes,
     step_documents,
     step_monitoring,
+    step_kpis,
+    step_ghg,
+    step_improvement,
+    step_feedback,
     step_readiness,
 ]
 

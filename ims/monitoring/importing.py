@@ -37,7 +37,7 @@ from django.utils import timezone
 from ims.accounts.permissions import Action, can
 from ims.audit.services import record_create
 from ims.core.errors import PermissionRefused, WorkflowError
-from ims.monitoring import writing
+from ims.monitoring import hooks, writing
 from ims.monitoring.checking import Checked, Checker, Plan, Problem, Problems, Progress, ReadingsRefused
 from ims.monitoring.files import READ_ERRORS, FileError, Table, open_table
 from ims.monitoring.models import ImportMapping, ImportRun, Layout, Source
@@ -332,6 +332,7 @@ def _write(
     try:
         with transaction.atomic(), _concurrent_writes():
             written = writing.write(checked, source=channel, progress=progress)
+            hooks.readings_changed({s.id: (utc(s.first), utc(s.last)) for s in states})
             report = ReadingsReport(
                 rows=checked.rows,
                 readings=checked.readings,

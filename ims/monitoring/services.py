@@ -20,7 +20,7 @@ from ims.accounts.permissions import Action, can, require
 from ims.audit.services import record_change
 from ims.core.errors import PermissionRefused, ValidationFailed, WorkflowError
 from ims.core.records import create_record, update_record
-from ims.monitoring import registers, units
+from ims.monitoring import hooks, registers, units
 from ims.monitoring.models import (
     CATEGORY_CODES,
     EWC_PATTERN,
@@ -304,6 +304,11 @@ def reading_record(
     if series.is_register:
         registers.recompute(series_id=series.pk, rollover=series.register_rollover, since=when)
         reading.refresh_from_db()
+        # The next reading's consumption changed too; its month may be the next one.
+        following = Reading.objects.filter(series=series, ts__gt=when).order_by("ts").values_list("ts", flat=True)
+        hooks.readings_changed({series.pk: (when, following.first() or when)})
+    else:
+        hooks.readings_changed({series.pk: (when, when)})
     return reading
 
 

@@ -17,6 +17,7 @@ from ims.accounts.permissions import Action, can, require, visible
 from ims.audit.selectors import history_of
 from ims.context.models import StandardServed
 from ims.core.errors import ConflictError, ImsError, PermissionRefused
+from ims.kpis.selectors import progress_for
 from ims.objectives import selectors, services
 from ims.objectives.forms import ObjectiveCreateForm, ObjectiveEditForm, ProgressForm
 from ims.objectives.models import Objective
@@ -177,6 +178,7 @@ def objective_detail(request: HttpRequest, pk: int, progress_form: ProgressForm 
         "objectives/objective_detail.html",
         {
             "record": objective,
+            "measured": progress_for(objective, today=today),
             "entries": list(objective.progress_entries.select_related("entered_by")),
             "progress_form": progress_form or (ProgressForm(initial={"date": today}) if may_change else None),
             "may_change": may_change,

@@ -52,8 +52,3 @@ def internal_audit_recent(now: datetime) -> CheckResult:
 )
 def management_review_recent(now: datetime) -> CheckResult:
     return _not_built("management review")
-
-
-@register("corrective_actions", title="No corrective action overdue", clauses=[(s, "10.2") for s in BOTH])
-def no_overdue_actions(now: datetime) -> CheckResult:
-    return _not_built("nonconformities and corrective actions")

@@ -435,3 +435,202 @@ def control_chart_table(
         header=("Point", "Value", "Sample size", "Centre line", "LCL", "UCL", "In baseline", "Rules broken"),
         rows=rows,
     )
+
+
+# --- Bar charts --------------------------------------------------------------------------------
+
+# Bars of several series side by side are told apart by fill pattern, not by colour alone.
+_BAR_FILLS = (
+    f'fill="{INK}"',
+    f'fill="#ffffff" stroke="{INK}" stroke-width="1.2"',
+    f'fill="url(#{{ident}}-hatch)" stroke="{INK}" stroke-width="1"',
+    f'fill="{MUTED}"',
+)
+_LABEL_CHARS = 28  # longer category labels are shortened under the axis (the data table has them whole)
+
+
+def _bar_fill(index: int, ident: str) -> str:
+    return _BAR_FILLS[index % len(_BAR_FILLS)].replace("{ident}", ident)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= _LABEL_CHARS else label[: _LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _bar_top(values: Sequence[float], integer: bool) -> tuple[float, float]:
+    """The top of the value axis (a whole number of ticks above the highest value) and the tick step."""
+    peak = max([v for v in values if math.isfinite(v)] or [0.0])
+    if peak <= 0:
+        return 1.0, 1.0 if integer else 0.25
+    step = _nice_step(peak)
+    if integer:
+        step = max(1.0, math.ceil(step))
+    return math.ceil(peak / step) * step, step
+
+
+def bar_chart_svg(
+    *,
+    title: str,
+    description: str,
+    x_labels: Sequence[str],
+    bars: Sequence[Series],
+    line: Series | None = None,
+    percent_line: bool = False,
+    integer: bool = False,
+    y_label: str = "",
+    element_id: str = "bar-chart",
+    width: int = 720,
+    height: int = 320,
+) -> str:
+    """An SVG bar chart: one bar per series at each position, side by side, from zero.
+
+    ``line`` is drawn over the bars with point markers: on a right-hand 0–100 %
+    axis when ``percent_line`` (a Pareto chart's cumulative share), otherwise on
+    the bars' own axis. ``integer`` keeps the ticks on whole numbers (counts).
+    Long category labels are written slanted and shortened; each bar carries its
+    full label and value as a tooltip, and the caller renders the data table.
+    """
+    count = max([len(x_labels), *(len(s.values) for s in bars)], default=0) or 1
+    values = [float(v) for s in bars for v in s.values if v is not None]
+    if line is not None and not percent_line:
+        values += [float(v) for v in line.values if v is not None]
+    high, step = _bar_top(values, integer)
+    labels = [_short(str(label)) for label in x_labels]
+    right = 52 if percent_line else 16
+    slot = (width - 64 - right) / count
+    slanted = any(len(label) * 6.5 > slot for label in labels)
+    bottom, left = 34, 64
+    if slanted:  # written at −35°, ending under their bar: the first one must not run off the left edge
+        bottom = 24 + round(0.62 * 6.2 * max(len(label) for label in labels))
+        reach = round(0.82 * 6.2 * len(labels[0])) + 8 if labels else 0
+        left = max(64, reach - round((width - reach - right) / count / 2))
+    frame = _Frame(
+        width, height + (bottom - 34), left=left, right=right, top=34, bottom=bottom, count=count, low=0.0, high=high
+    )
+    ident = _element_id(element_id)
+    body = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {frame.width} {frame.height}" width="{frame.width}" '
+        f'height="{frame.height}" role="img" aria-labelledby="{ident}-title {ident}-desc" font-family="sans-serif">',
+        f'<title id="{ident}-title">{escape(title)}</title>',
+        f'<desc id="{ident}-desc">{escape(description)}</desc>',
+        f'<defs><pattern id="{ident}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{INK}" stroke-width="2"/></pattern></defs>',
+        f'<rect x="0" y="0" width="{frame.width}" height="{frame.height}" fill="#ffffff"/>',
+    ]
+    body += _bar_axes(frame, labels, step, y_label, slanted, percent_line)
+    body += _bar_rects(frame, bars, x_labels, ident)
+    if line is not None:
+        body += _bar_line(frame, line, percent_line)
+    body += _bar_legend(frame, bars, line, ident)
+    body.append("</svg>")
+    return "\n".join(part for part in body if part)
+
+
+def _bar_axes(
+    frame: _Frame, labels: Sequence[str], step: float, y_label: str, slanted: bool, percent_line: bool
+) -> list[str]:
+    out = []
+    decimals = decimals_for(step) if step < 1 else 0
+    base = frame.height - frame.bottom
+    right = frame.width - frame.right
+    k = 0
+    while k * step <= frame.high + step / 1000:
+        tick = k * step
+        y = frame.y(tick)
+        out.append(
+            f'<line x1="{frame.left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="#e5e7eb" stroke-width="1"/>'
+            f'<text x="{frame.left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">'
+            f"{escape(fmt(tick, decimals))}</text>"
+        )
+        k += 1
+    if percent_line:
+        inner = base - frame.top
+        for pct in (0, 25, 50, 75, 100):
+            y = frame.top + (100 - pct) / 100 * inner
+            out.append(
+                f'<text x="{right + 6}" y="{y + 4:.1f}" text-anchor="start" font-size="11" fill="{ALERT}">'
+                f"{pct} %</text>"
+            )
+        out.append(f'<line x1="{right}" y1="{frame.top}" x2="{right}" y2="{base}" stroke="{ALERT}"/>')
+    for i, label in enumerate(labels):
+        x = frame.x(i)
+        if slanted:
+            out.append(
+                f'<text x="{x:.1f}" y="{base + 12}" text-anchor="end" font-size="11" fill="{INK}" '
+                f'transform="rotate(-35 {x:.1f} {base + 12})">{escape(label)}</text>'
+            )
+        else:
+            out.append(
+                f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle" font-size="11" fill="{INK}">'
+                f"{escape(label)}</text>"
+            )
+    out.append(
+        f'<line x1="{frame.left}" y1="{base}" x2="{right}" y2="{base}" stroke="{INK}"/>'
+        f'<line x1="{frame.left}" y1="{frame.top}" x2="{frame.left}" y2="{base}" stroke="{INK}"/>'
+    )
+    if y_label:
+        middle = (frame.top + base) / 2
+        out.append(
+            f'<text x="14" y="{middle:.1f}" transform="rotate(-90 14 {middle:.1f})" text-anchor="middle" '
+            f'font-size="11" fill="{INK}">{escape(y_label)}</text>'
+        )
+    return out
+
+
+def _bar_rects(frame: _Frame, bars: Sequence[Series], x_labels: Sequence[str], ident: str) -> list[str]:
+    out = []
+    group = 2 * frame.half_step() * 0.72
+    width = group / max(len(bars), 1)
+    base = frame.y(0.0)
+    for n, series in enumerate(bars):
+        fill = _bar_fill(n, ident)
+        for i, value in enumerate(series.values):
+            if value is None or not math.isfinite(value):
+                continue
+            x0 = frame.x(i) - group / 2 + n * width
+            y = frame.y(max(float(value), 0.0))
+            name = x_labels[i] if i < len(x_labels) else str(i + 1)
+            shown = fmt(float(value), 0 if float(value).is_integer() else decimals_for(abs(float(value)) or 1))
+            out.append(
+                f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(width - 1, 1):.1f}" height="{max(base - y, 0):.1f}" '
+                f"{fill}><title>{escape(f'{name} — {series.label}: {shown}')}</title></rect>"
+            )
+    return out
+
+
+def _bar_line(frame: _Frame, line: Series, percent_line: bool) -> list[str]:
+    inner = frame.height - frame.bottom - frame.top
+
+    def y_of(value: float) -> float:
+        return frame.top + (100 - value) / 100 * inner if percent_line else frame.y(value)
+
+    points = [(frame.x(i), y_of(float(v))) for i, v in enumerate(line.values) if v is not None and math.isfinite(v)]
+    if not points:
+        return []
+    path = " ".join(f"{'M' if k == 0 else 'L'}{x:.1f},{y:.1f}" for k, (x, y) in enumerate(points))
+    title = f"<title>{escape(line.label)}</title>"
+    out = [f'<path d="{path}" fill="none" stroke="{ALERT}" stroke-width="1.8">{title}</path>']
+    out += [
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{ALERT}" stroke="#ffffff" stroke-width="1"/>' for x, y in points
+    ]
+    return out
+
+
+def _bar_legend(frame: _Frame, bars: Sequence[Series], line: Series | None, ident: str) -> list[str]:
+    out = []
+    x = frame.left
+    y = 14
+    for n, series in enumerate(bars):
+        out.append(
+            f'<rect x="{x}" y="{y - 9}" width="14" height="10" {_bar_fill(n, ident)}/>'
+            f'<text x="{x + 18}" y="{y}" font-size="11" fill="{INK}">{escape(series.label)}</text>'
+        )
+        x += 30 + round(6.5 * len(series.label))
+    if line is not None:
+        out.append(
+            f'<line x1="{x}" y1="{y - 4}" x2="{x + 22}" y2="{y - 4}" stroke="{ALERT}" stroke-width="1.8"/>'
+            f'<circle cx="{x + 11}" cy="{y - 4}" r="3" fill="{ALERT}"/>'
+            f'<text x="{x + 26}" y="{y}" font-size="11" fill="{INK}">{escape(line.label)}</text>'
+        )
+    return out

@@ -77,12 +77,28 @@ GROUPS: tuple[NavGroup, ...] = (
         "9",
         _("Performance evaluation"),
         (
+            NavItem(_("Customer satisfaction"), "feedback:home"),
+            NavItem(_("Customer complaints"), "feedback:complaints"),
             NavItem(_("Meters and metrics"), "monitoring:series_list"),
             NavItem(_("Import readings"), "monitoring:import", Action.CHANGE),
+            NavItem(_("KPIs"), "kpis:list"),
+            NavItem(_("Quality dashboard"), "kpis:dashboard"),
+            NavItem(_("Measuring equipment"), "kpis:equipment_list"),
+            NavItem(_("Environmental dashboard"), "ghg:dashboard"),
+            NavItem(_("Greenhouse gas inventory"), "ghg:inventory"),
             NavItem(_("Emission factors"), "factors:list"),
         ),
     ),
-    NavGroup("10", _("Improvement"), ()),
+    NavGroup(
+        "10",
+        _("Improvement"),
+        (
+            NavItem(_("Report a problem or idea"), "improvement:report", Action.REPORT),
+            NavItem(_("Waiting for triage"), "improvement:triage", Action.CHANGE),
+            NavItem(_("Nonconformities, incidents and actions"), "improvement:list"),
+            NavItem(_("Analysis and cost of poor quality"), "improvement:analysis"),
+        ),
+    ),
 )
 
 

@@ -1,0 +1,134 @@
+"""The environmental performance dashboard's figures (ISO 14001 9.1.1): energy, water, waste, CO2e, intensities.
+
+Everything is read from the monthly activity and the inventory, never from
+the readings, except the waste diversion rate, which
+:func:`ims.monitoring.selectors.diversion` works out per route.
+Each table is what its chart shows, so the page, the CSV and a PDF agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ims.ghg import inventory
+from ims.ghg.activity import month_bounds, next_month
+from ims.ghg.models import MonthlyActivity
+from ims.monitoring import units
+from ims.monitoring.models import Category, Series
+from ims.monitoring.selectors import diversion
+
+# The dashboard's resources, each in one unit.
+RESOURCES: dict[str, tuple[tuple[str, ...], str]] = {
+    "energy": ((Category.ELECTRICITY, Category.NATURAL_GAS), "kWh"),
+    "water": ((Category.WATER,), "m**3"),
+    "waste": ((Category.WASTE,), "kg"),
+}
+UNIT_LABELS = {"kWh": "kWh", "m**3": "m³", "kg": "kg"}
+SCOPES = (("1", "Scope 1"), ("2-location", "Scope 2 (location)"), ("2-market", "Scope 2 (market)"), ("3", "Scope 3"))
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+def _convert(value: float, unit: str, target: str) -> float | None:
+    try:
+        return float(units.conversion(unit, target).apply(value))
+    except Exception:
+        return None
+
+
+def resource_by_month(*, year: int, site_ids: list[int], resource: str) -> list[float]:
+    """A resource's total in each month of ``year``, in the resource's unit."""
+    categories, target = RESOURCES[resource]
+    totals = [0.0] * 12
+    rows = MonthlyActivity.objects.filter(
+        series__site_id__in=site_ids,
+        series__category__in=categories,
+        month__gte=dt.date(year, 1, 1),
+        month__lte=dt.date(year, 12, 1),
+    ).values_list("series__unit", "month", "quantity")
+    for unit, month, quantity in rows:
+        converted = _convert(quantity, unit, target)
+        if converted is not None:
+            totals[month.month - 1] += converted
+    return totals
+
+
+def production_by_month(*, year: int, series: Series | None) -> list[float]:
+    totals = [0.0] * 12
+    if series is None:
+        return totals
+    rows = MonthlyActivity.objects.filter(
+        series=series, month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+    )
+    for month, quantity in rows.values_list("month", "quantity"):
+        totals[month.month - 1] += quantity
+    return totals
+
+
+def co2e_by_scope(*, year: int, site_ids: list[int]) -> dict[str, list[float]]:
+    result: dict[str, list[float]] = {key: [0.0] * 12 for key, _label in SCOPES}
+    for row in inventory.monthly(year=year, site_ids=site_ids):
+        month = int(str(row["month"])[5:7])
+        result[str(row["scope"])][month - 1] += float(row["kg_co2e"])
+    return result
+
+
+def co2e_by_site(*, year: int, site_ids: list[int]) -> dict[int, float]:
+    """kg CO2e per site over the year (scope 2 market-based, the figure reported against targets)."""
+    result: dict[int, float] = defaultdict(float)
+    for row in inventory.monthly(year=year, site_ids=site_ids):
+        if row["scope"] != "2-location":
+            result[int(row["site_id"])] += float(row["kg_co2e"])
+    return dict(result)
+
+
+def diversion_rate(*, year: int, site_ids: list[int]) -> float | None:
+    series = list(Series.objects.select_related("site").filter(site_id__in=site_ids, category=Category.WASTE))
+    if not series:
+        return None
+    tz = ZoneInfo(series[0].site.time_zone)
+    start = month_bounds(dt.date(year, 1, 1), tz)[0]
+    end = month_bounds(dt.date(year, 12, 1), tz)[1]
+    return diversion(series, start=start, end=end).rate
+
+
+def latest_figures(*, year: int, site_ids: list[int]) -> list[inventory.Figure]:
+    """Each source's figure in the latest month with activity: the entry points to “show calculation”."""
+    latest: dict[tuple[int, str], inventory.Figure] = {}
+    for f in inventory.figures(year=year, site_ids=site_ids):
+        key = (f.source.pk, f.method)
+        if key not in latest or latest[key].month < f.month:
+            latest[key] = f
+    return sorted(latest.values(), key=lambda f: (f.source.scope, f.source.series.reference, f.method))
+
+
+def ratio(a: float, b: float) -> float | None:
+    return a / b if b else None
+
+
+def yoy(current: float, previous: float) -> float | None:
+    """Change against the previous year, in percent."""
+    return 100 * (current - previous) / previous if previous else None
+
+
+def month_labels(year: int) -> list[str]:
+    month, labels = dt.date(year, 1, 1), []
+    for _ in range(12):
+        labels.append(f"{month:%b}")
+        month = next_month(month)
+    return labels
+
+
+def kg(value: Decimal | float) -> str:
+    return f"{float(value):,.1f}"

@@ -1,0 +1,171 @@
+"""Demo data of KPIs, a control chart and measuring equipment on the Lyon plant's demo series.
+
+Runs after the monitoring step. Adds one demo-only series, the bore diameter of
+a machined part measured daily, whose last ten days shift upwards so that the
+control chart shows a special cause on the day the demo is loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from ims.kpis import services
+from ims.kpis.models import Subgrouping
+from ims.monitoring.importing import import_reading_items
+from ims.monitoring.models import Category, Frequency, Reading, Series, Source
+from ims.monitoring.services import series_create
+
+if TYPE_CHECKING:
+    from ims.demo.loader import DemoContext
+
+SEED = 20261128
+BORE_DAYS = 60
+SHIFT_DAYS = 10  # the last days, after a tool change, run 0.02 mm high
+
+
+def _kpis(by: Any, site: Any, refs: dict[str, Series]) -> None:
+    if "LYO-DEF-SCRAP" in refs and "LYO-PROD-PARTS" in refs:
+        services.kpi_create_from_template(
+            by=by,
+            template="defect_rate",
+            fill={"defects": [refs["LYO-DEF-SCRAP"]], "production": [refs["LYO-PROD-PARTS"]]},
+            reference="LYO-KPI-DEFECTS",
+            name="Scrap rate, machined parts",
+            site=site,
+            target=1.5,
+            at_risk=2.0,
+        )
+    if "LYO-ELEC-MAIN" in refs and "LYO-PROD-PARTS" in refs:
+        services.kpi_create_from_template(
+            by=by,
+            template="energy_intensity",
+            fill={"energy": [refs["LYO-ELEC-MAIN"]], "production": [refs["LYO-PROD-PARTS"]]},
+            reference="LYO-KPI-ENERGY",
+            name="Electricity per machined part",
+            unit="kWh/part",
+            site=site,
+            target=3.0,
+            at_risk=3.3,
+        )
+    waste = [s for s in refs.values() if s.category == Category.WASTE and s.waste_route]
+    diverted = [s for s in waste if s.diverted]
+    if diverted:
+        services.kpi_create_from_template(
+            by=by,
+            template="waste_diversion_rate",
+            fill={"diverted": diverted, "waste": waste},
+            reference="LYO-KPI-DIVERSION",
+            site=site,
+            target=70.0,
+            at_risk=60.0,
+        )
+
+
+def _bore(by: Any, site: Any, today: dt.date) -> Series:
+    series = series_create(
+        by=by,
+        site=site,
+        reference="LYO-QC-BORE",
+        name="Bore diameter, part 4711 (first part of the day)",
+        category=Category.OTHER,
+        unit="mm",
+        expected_frequency=Frequency.DAY,
+        source=Source.IMPORT,
+        equipment="Bore gauge BG-07",
+    )
+    rng = random.Random(SEED)  # noqa: S311 (deterministic demo data, not security)
+    items = []
+    for back in range(BORE_DAYS, 0, -1):
+        shift = 0.02 if back <= SHIFT_DAYS else 0.0
+        value = round(25.00 + shift + rng.gauss(0, 0.008), 3)
+        items.append({"series": series.reference, "ts": f"{today - dt.timedelta(days=back)}T07:00", "value": value})
+    import_reading_items(by=by, items=items, source="demo", channel=Source.IMPORT)
+    return series
+
+
+def _baseline(by: Any, site: Any, parts: Series, today: dt.date) -> None:
+    """A machining-hall sub-meter that follows the parts made, 6 % lower since an improvement 4 weeks ago."""
+    hall = series_create(
+        by=by,
+        site=site,
+        reference="LYO-ELEC-HALL",
+        name="Electricity, machining hall sub-meter",
+        category=Category.ELECTRICITY,
+        unit="kWh",
+        source=Source.IMPORT,
+    )
+    monday = today - dt.timedelta(days=today.weekday())
+    improved = monday - dt.timedelta(weeks=4)
+    rng = random.Random(SEED + 1)  # noqa: S311 (deterministic demo data, not security)
+    zone = ZoneInfo(site.time_zone)
+    made = {r.ts.astimezone(zone).date(): r.value for r in Reading.objects.filter(series=parts)}
+    items = []
+    first = monday - dt.timedelta(weeks=12)
+    for back in range((today - first).days, 0, -1):
+        day = today - dt.timedelta(days=back)
+        use = (150.0 + 1.5 * made.get(day, 0.0)) * rng.uniform(0.99, 1.01) * (0.94 if day >= improved else 1.0)
+        items.append({"series": hall.reference, "ts": day.isoformat(), "value": round(use, 1)})
+    import_reading_items(by=by, items=items, source="demo", channel=Source.IMPORT)
+    services.baseline_create(
+        by=by,
+        energy=hall,
+        production=parts,
+        reference="LYO-ENB-HALL",
+        name="Machining hall electricity against parts made, weekly",
+        baseline_from=monday - dt.timedelta(weeks=12),
+        baseline_to=improved,
+        reporting_from=improved,
+        reporting_to=monday,
+    )
+
+
+def step_kpis(ctx: DemoContext) -> None:
+    site = ctx.sites.get("LYO")
+    if site is None:
+        return
+    by = ctx.users.get("marie.dubois", ctx.admin)
+    today = timezone.localdate()
+    refs = {s.reference: s for s in Series.objects.filter(site=site, archived_at__isnull=True)}
+    _kpis(by, site, refs)
+    bore = _bore(by, site, today)
+    start = timezone.now() - dt.timedelta(days=BORE_DAYS + 1)
+    chart = services.chart_create(
+        by=by,
+        series=bore,
+        reference="LYO-SPC-BORE",
+        name="Bore diameter, part 4711",
+        subgrouping=Subgrouping.NONE,
+        baseline_from=start,
+        baseline_to=start + dt.timedelta(days=40),
+        lsl=24.95,
+        usl=25.05,
+    )
+    services.scan_charts([chart])
+    services.equipment_create(
+        by=by,
+        site=site,
+        series=[bore],
+        reference="LYO-EQ-BG07",
+        name="Bore gauge BG-07",
+        interval_months=12,
+        last_calibrated_on=today - dt.timedelta(days=400),
+        certificate="Cal. cert. 2024-118 (due date passed)",
+    )
+    if "LYO-PROD-PARTS" in refs:
+        _baseline(by, site, refs["LYO-PROD-PARTS"], today)
+    if "LYO-ELEC-MAIN" in refs:
+        services.equipment_create(
+            by=by,
+            site=site,
+            series=[refs["LYO-ELEC-MAIN"]],
+            reference="LYO-EQ-METER",
+            name="Main electricity meter, Itron ACE6000",
+            interval_months=60,
+            last_calibrated_on=today - dt.timedelta(days=200),
+            certificate="Utility verification report",
+        )

@@ -1,0 +1,34 @@
+"""The demo step on the demo monitoring series."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ims.demo.loader import DemoContext
+from ims.kpis.demo import step_kpis
+from ims.kpis.energy import analyse
+from ims.kpis.models import ChartSignal, EnergyBaseline, Equipment, Kpi
+from ims.monitoring.demo import step_monitoring
+from ims.org.models import Site
+
+
+def test_demo_step(admin: Any, org: Any) -> None:
+    lyon = Site.objects.create(code="LYO", name="Lyon", country="FR", time_zone="Europe/Paris")
+    ctx = DemoContext(admin=admin, sites={"LYO": lyon})
+    step_monitoring(ctx)
+    step_kpis(ctx)
+    assert sorted(Kpi.objects.values_list("reference", flat=True)) == [
+        "LYO-KPI-DEFECTS",
+        "LYO-KPI-DIVERSION",
+        "LYO-KPI-ENERGY",
+    ]
+    result = analyse(EnergyBaseline.objects.get(reference="LYO-ENB-HALL"))
+    assert len(result.reporting.labels) == 4
+    assert result.model is not None, result.refusal
+    assert result.comparison is not None
+    assert result.comparison.savings > 0
+    assert ChartSignal.objects.filter(chart__reference="LYO-SPC-BORE").exists()
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    assert [e.reference for e in Equipment.objects.all() if e.overdue(today)] == ["LYO-EQ-BG07"]
