@@ -23,7 +23,7 @@ from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.audit.services import record_change
 from ims.core.errors import ValidationFailed
 from ims.documents import files, selectors, services
-from ims.documents.models import Document, Revision
+from ims.documents.models import DocType, Document, Revision
 from ims.org.models import Site
 from ims.org.selectors import sites_visible_to
 from ims.processes.api import owner_of
@@ -232,6 +232,40 @@ def _relations(request: ApiRequest, fields: dict[str, Any]) -> dict[str, Any]:
             "process", processes_visible_to(request.auth), fields.pop("process_ids"), "process_ids"
         )
     return fields
+
+
+class SchemeOut(BaseModel):
+    doc_type: str
+    pattern: str
+    next_number_example: str
+
+
+class SchemeIn(Schema):
+    pattern: str
+
+
+def _scheme_out(doc_type: str) -> SchemeOut:
+    return SchemeOut(
+        doc_type=doc_type,
+        pattern=services.pattern_for(doc_type),
+        next_number_example=services.next_number(doc_type, "IMS"),
+    )
+
+
+@router.get("/documents/number-schemes", response=list[SchemeOut], summary="How each type of document is numbered")
+def list_schemes(request: ApiRequest) -> Any:
+    return [_scheme_out(code) for code in DocType.values]
+
+
+@router.put(
+    "/documents/number-schemes/{doc_type}",
+    response=SchemeOut,
+    summary="Change how new documents of a type are numbered (organisation managers)",
+)
+def set_scheme(request: ApiRequest, doc_type: str, payload: SchemeIn) -> Any:
+    with transaction.atomic():
+        services.scheme_set(by=request.auth, doc_type=doc_type, pattern=payload.pattern)
+    return _scheme_out(doc_type)
 
 
 @router.get("/documents", response=Page[DocumentOut])

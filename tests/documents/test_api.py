@@ -121,3 +121,19 @@ def test_search_finds_by_number_title_and_text(api, manager, viewer, org):
     assert [h["text"] for h in hits] == ["Tag every leak."]
     assert client.get("/documents/search", q="PRO-IMS-001").json()[0]["document_id"] == hits[0]["document_id"]
     assert api(viewer).get("/documents/search", q="leak").json() == [], "drafts stay with their authors and approvers"
+
+
+def test_numbering_schemes_are_read_by_all_and_changed_by_organisation_managers(api, manager, owner, org):
+    schemes = {s["doc_type"]: s for s in api(owner).get("/documents/number-schemes").json()}
+    assert schemes["procedure"]["pattern"] == "PRO-{area}-{seq:03d}"
+    assert schemes["procedure"]["next_number_example"] == "PRO-IMS-001"
+    refused = api(owner).put("/documents/number-schemes/procedure", {"pattern": "P-{seq}"})
+    assert_problem(refused, 403, "forbidden")
+    bad = api(manager).put("/documents/number-schemes/procedure", {"pattern": "P-{area}"})
+    assert assert_problem(bad, 422, "validation")["errors"] == {
+        "pattern": ["The pattern needs {seq} (or e.g. {seq:03d}) for the running number."]
+    }
+    changed = api(manager).put("/documents/number-schemes/procedure", {"pattern": "SOP-{area}-{seq:04d}"})
+    assert changed.json()["next_number_example"] == "SOP-IMS-0001"
+    created = multipart(api(manager), "/documents", {"doc_type": "procedure", "title": "Lockout", "text": "Lock."})
+    assert created.json()["number"] == "SOP-IMS-0001"
