@@ -51,6 +51,7 @@ class Plan:
     duplicate_of: int | None = None  # index in PLANS
     fishbone: list[tuple[str, str, bool]] = field(default_factory=list)
     obligation: str = ""  # the source: the compliance obligation whose title starts so
+    series: str = ""  # the source: the monitoring series (by reference) whose readings show it
 
 
 PLANS: list[Plan] = [
@@ -343,6 +344,67 @@ PLANS: list[Plan] = [
         S.TRIAGED,
         owner="tomas.novak",
     ),
+    # The stories of the monitoring demo (ims.monitoring.demo.milestones), as the register recorded them.
+    Plan(
+        T.IMPROVEMENT,
+        "BRQ",
+        "tomas.novak",
+        "PRC-11",
+        470,
+        "Compressed air runs all weekend and the hall lighting is 400 W metal halide: cut Brno's base load.",
+        "Compressor house and assembly hall",
+        S.CLOSED,
+        owner="tomas.novak",
+        severity="minor",
+        action="Ultrasonic survey and repair of compressed-air leaks; LED high-bay lighting; idle-off on test benches.",
+        criterion="Electricity per assembly 15 % below the energy baseline over 3 months",
+        done_days_ago=420,
+        check_after=90,
+        series="BRQ-ELEC-MAIN",
+    ),
+    Plan(
+        T.IMPROVEMENT,
+        "LYO",
+        "julien.petit",
+        "PRC-06",
+        330,
+        "Cardboard and plastic film go into the general-waste skip to landfill: segregate them for recycling.",
+        "Goods-in and machining hall",
+        S.CLOSED,
+        owner="julien.petit",
+        severity="minor",
+        action="Cardboard and film cages at goods-in and in each hall; contract with a recycler; toolbox talk.",
+        criterion="Landfilled general waste halved and diversion above 75 % for 3 months",
+        done_days_ago=300,
+        check_after=90,
+        series="LYO-WASTE-CARD",
+    ),
+    Plan(
+        T.ENVIRONMENTAL_INCIDENT,
+        "LYO",
+        "julien.petit",
+        "PRC-11",
+        250,
+        "Chiller CH-2 low on charge: 11.5 kg of R410A topped up; about 22 t CO2e released.",
+        "Roof plant, chiller CH-2",
+        S.CLOSED,
+        owner="julien.petit",
+        severity="major",
+        containment=("Chiller isolated and pumped down; leak found with a detector.", "11.5", "kg", "other"),
+        whys=[
+            ("Why was the chiller low on refrigerant?", "A brazed joint on the discharge line had cracked."),
+            ("Why did it crack?", "The line vibrated against an unsupported bracket."),
+            ("Why was it unsupported?", "A clamp was not refitted after the compressor change in spring."),
+        ],
+        root_cause="No check that pipe supports are refitted after work on the refrigerant circuit.",
+        cause="maintenance",
+        action="Re-braze the joint; fit vibration isolators; add pipe-support checks to the F-gas work permit; "
+        "fixed leak detector with alarm on CH-2.",
+        criterion="No top-up beyond the routine 1 kg at the next two leak checks",
+        done_days_ago=229,
+        check_after=180,
+        series="LYO-REFR-CH2",
+    ),
 ]
 
 
@@ -407,7 +469,12 @@ def _path(plan: Plan) -> list[str]:
 
 
 def _source(plan: Plan, reporter: Any) -> tuple[str, str]:
-    """The compliance obligation the event breaches, when the demo has it."""
+    """The compliance obligation the event breaches, or the series that shows it, when the demo has them."""
+    if plan.series:
+        from ims.monitoring.selectors import series_visible_to
+
+        series = series_visible_to(reporter).filter(reference=plan.series).first()
+        return ("monitoring.series", str(series.pk)) if series else ("", "")
     if not plan.obligation:
         return "", ""
     from ims.obligations.selectors import obligations_visible_to
@@ -476,7 +543,16 @@ def step_improvement(ctx: Any) -> None:
     made: list[Event] = []
     for plan in PLANS:
         made.append(_build(ctx, plan, made, processes))
-    from ims.improvement.demo_history import Dating, build_history, redate
+    from ims.improvement.demo_history import Dating, build_history, number_by_year, redate
 
-    redate([Dating(_reload(e), closed_at=timezone.now()) for e in made])
+    now = timezone.now()
+    redate([Dating(_reload(e), closed_at=_closed_at(plan, now)) for plan, e in zip(PLANS, made, strict=True)])
+    number_by_year(made, by=ctx.users.get("marie.dubois", ctx.admin))
     build_history(ctx, processes)
+
+
+def _closed_at(plan: Plan, now: dt.datetime) -> dt.datetime:
+    """A closed plan was closed a few days after its effectiveness check fell due."""
+    if plan.goal == S.CLOSED and plan.done_days_ago is not None:
+        return now - dt.timedelta(days=max(plan.done_days_ago - plan.check_after - 3, 0))
+    return now

@@ -1,8 +1,16 @@
-"""Demo data of KPIs, a control chart and measuring equipment on the Lyon plant's demo series.
+"""Demo data of KPIs, control charts, energy baselines and measuring equipment on the demo series.
 
-Runs after the monitoring step. Adds one demo-only series, the bore diameter of
-a machined part measured daily, whose last ten days shift upwards so that the
-control chart shows a special cause on the day the demo is loaded.
+Runs after the monitoring step (:mod:`ims.monitoring.demo`, whose stories these
+records make visible) and the objectives step (KPIs feed the progress of the
+objectives they measure). Adds two demo-only series at Lyon: the bore diameter
+of a machined part measured daily, whose last ten days shift upwards so that
+the control chart shows a special cause on the day the demo is loaded, and a
+machining-hall sub-meter installed twelve weeks ago.
+
+* Brno's energy baseline (electricity against assemblies, weekly) covers the
+  year before the energy-saving project and reports the savings since;
+* Lyon's gas baseline (gas against heating degree days from the outside
+  temperature) shows a model that holds, with no savings claimed.
 """
 
 from __future__ import annotations
@@ -15,10 +23,12 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from ims.kpis import services
-from ims.kpis.models import Subgrouping
+from ims.kpis.models import DegreeDays, Subgrouping
+from ims.monitoring.demo import milestones
 from ims.monitoring.importing import import_reading_items
 from ims.monitoring.models import Category, Frequency, Reading, Series, Source
 from ims.monitoring.services import series_create
+from ims.objectives.models import Objective
 
 if TYPE_CHECKING:
     from ims.demo.loader import DemoContext
@@ -37,8 +47,8 @@ def _kpis(by: Any, site: Any, refs: dict[str, Series]) -> None:
             reference="LYO-KPI-DEFECTS",
             name="Scrap rate, machined parts",
             site=site,
-            target=1.5,
-            at_risk=2.0,
+            target=2.5,
+            at_risk=3.5,
         )
     if "LYO-ELEC-MAIN" in refs and "LYO-PROD-PARTS" in refs:
         services.kpi_create_from_template(
@@ -61,8 +71,8 @@ def _kpis(by: Any, site: Any, refs: dict[str, Series]) -> None:
             fill={"diverted": diverted, "waste": waste},
             reference="LYO-KPI-DIVERSION",
             site=site,
-            target=70.0,
-            at_risk=60.0,
+            target=85.0,
+            at_risk=75.0,
         )
 
 
@@ -124,14 +134,88 @@ def _baseline(by: Any, site: Any, parts: Series, today: dt.date) -> None:
     )
 
 
+def _brno(by: Any, site: Any) -> None:
+    """Brno's electricity per assembly and its energy baseline around the energy-saving project."""
+    refs = {s.reference: s for s in Series.objects.filter(site=site, archived_at__isnull=True)}
+    energy, assemblies = refs.get("BRQ-ELEC-MAIN"), refs.get("BRQ-PROD-ASSY")
+    if energy is None or assemblies is None:
+        return
+    services.kpi_create_from_template(
+        by=by,
+        template="energy_intensity",
+        fill={"energy": [energy], "production": [assemblies]},
+        reference="BRQ-KPI-ENERGY",
+        name="Electricity per assembly",
+        unit="kWh/unit",
+        site=site,
+        target=9.5,
+        at_risk=10.5,
+    )
+    when = milestones()
+    project = when.energy_project
+    services.baseline_create(
+        by=by,
+        energy=energy,
+        production=assemblies,
+        reference="BRQ-ENB-MAIN",
+        name="Brno electricity against assemblies, weekly, before the compressed-air and lighting project",
+        baseline_from=project - dt.timedelta(weeks=52),
+        baseline_to=project,
+        reporting_from=project,
+        reporting_to=when.today - dt.timedelta(days=when.today.weekday()),
+    )
+
+
+def _gas_baseline(by: Any, refs: dict[str, Series]) -> None:
+    gas, outside = refs.get("LYO-GAS-MAIN"), refs.get("LYO-TEMP-OUT")
+    if gas is None or outside is None:
+        return
+    when = milestones()
+    first = when.start + dt.timedelta(days=7 - when.start.weekday())
+    services.baseline_create(
+        by=by,
+        energy=gas,
+        temperature=outside,
+        degree_days=DegreeDays.HEATING,
+        degree_day_base=15.5,
+        reference="LYO-ENB-GAS",
+        name="Lyon gas against heating degree days (base 15.5 °C), weekly",
+        baseline_from=first,
+        baseline_to=first + dt.timedelta(weeks=52),
+        reporting_from=first + dt.timedelta(weeks=52),
+        reporting_to=when.today - dt.timedelta(days=when.today.weekday()),
+    )
+
+
+# KPI reference → the title of the objective it measures (see ims.objectives.demo)
+OBJECTIVES = {
+    "LYO-KPI-DEFECTS": "Cut the scrap rate of machined parts",
+    "LYO-KPI-DIVERSION": "Divert more waste from landfill",
+    "BRQ-KPI-ENERGY": "Reduce electricity per assembled unit",
+}
+
+
+def _link_objectives(by: Any) -> None:
+    from ims.kpis.models import Kpi
+
+    for kpi in Kpi.objects.filter(reference__in=list(OBJECTIVES)):
+        objective = Objective.objects.filter(title=OBJECTIVES[kpi.reference]).first()
+        if objective is not None:
+            services.kpi_link(by=by, kpi=kpi, objectives=[objective])
+
+
 def step_kpis(ctx: DemoContext) -> None:
+    by = ctx.users.get("marie.dubois", ctx.admin)
+    if "BRQ" in ctx.sites:
+        _brno(by, ctx.sites["BRQ"])
     site = ctx.sites.get("LYO")
     if site is None:
+        _link_objectives(by)
         return
-    by = ctx.users.get("marie.dubois", ctx.admin)
     today = timezone.localdate()
     refs = {s.reference: s for s in Series.objects.filter(site=site, archived_at__isnull=True)}
     _kpis(by, site, refs)
+    _gas_baseline(by, refs)
     bore = _bore(by, site, today)
     start = timezone.now() - dt.timedelta(days=BORE_DAYS + 1)
     chart = services.chart_create(
@@ -169,3 +253,4 @@ def step_kpis(ctx: DemoContext) -> None:
             last_calibrated_on=today - dt.timedelta(days=200),
             certificate="Utility verification report",
         )
+    _link_objectives(by)

@@ -16,10 +16,11 @@ def test_the_demo_step_builds_the_register(db):
     admin, password = loader._bootstrap_admin()
     ctx = loader.DemoContext(admin=admin)
     ctx.credentials.append(("admin", "Administrator (all sites)", password))
-    for step in (loader.step_organisation, loader.step_users, loader.step_processes, loader.step_obligations):
+    steps = (loader.step_organisation, loader.step_users, loader.step_processes, loader.step_obligations)
+    for step in (*steps, loader.step_monitoring):
         step(ctx)
     step_improvement(ctx)
-    assert Event.objects.count() == 130
+    assert Event.objects.count() == 133
     statuses = set(Event.objects.values_list("status", flat=True))
     assert statuses == set(EventStatus.values)
     closed = Event.objects.filter(status=EventStatus.CLOSED)
@@ -32,6 +33,9 @@ def test_the_demo_step_builds_the_register(db):
     ]
     nickel = Event.objects.get(title__startswith="Nickel")
     assert nickel.source_type == "obligations.obligation"
+    leak = Event.objects.get(title__startswith="Chiller CH-2 low on charge")
+    assert (leak.status, leak.source_type) == (EventStatus.CLOSED, "monitoring.series")
+    assert leak.reference.startswith(f"NC-{timezone.localtime(leak.occurred_at).year}-")
     training = Event.objects.get(cause_category__code="training", title__startswith="Internal audit: no training")
     assert warnings_for(training)
     assert corrective_actions(timezone.now()).status == Status.PASS

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from ims.demo.loader import DemoContext
 from ims.monitoring import selectors, services
 from ims.monitoring.checks import monitoring_recorded
-from ims.monitoring.demo import step_monitoring
+from ims.monitoring.demo import SERIES, milestones, step_monitoring
 from ims.monitoring.models import Reading, Series
 from ims.readiness.checks import REGISTRY, Status
 
@@ -85,18 +85,53 @@ def test_irregular_and_archived_series_are_not_chased(elec, manager, make_series
 def test_the_demo_series_pass_the_check(admin, north, south):
     north.code, south.code = "LYO", "BRQ"
     step_monitoring(DemoContext(admin=admin, sites={"LYO": north, "BRQ": south}))
-    assert Series.objects.count() == 12
-    assert Reading.objects.count() == 8 * 90 + 4 * 13  # daily and weekly series
+    assert Series.objects.count() == len(SERIES) == 16
     result = monitoring_recorded(dt.datetime.now(UTC))
     assert result.status == Status.PASS, result.explanation
     main = Series.objects.get(reference="LYO-ELEC-MAIN")
-    assert Reading.objects.filter(series=main, event="rollover").count() == 1
+    assert Reading.objects.filter(series=main, event="rollover").count() >= 5  # a six-digit register, three years
     assert not Reading.objects.filter(event="reset").exists()
+
+
+def test_the_demo_history_covers_three_years_and_tells_its_stories(admin, north, south):
+    north.code, south.code = "LYO", "BRQ"
+    step_monitoring(DemoContext(admin=admin, sites={"LYO": north, "BRQ": south}))
+    when = milestones()
+    start = dt.datetime.combine(when.start, dt.time(0), ZoneInfo(north.time_zone))
+    first = Reading.objects.filter(series__reference="LYO-GAS-MAIN").order_by("ts").first()
+    assert first is not None
+    assert first.ts == start
+    hourly = Reading.objects.filter(series__reference="BRQ-ELEC-MAIN")
+    hours = (dt.datetime.now(UTC) - start).total_seconds() // 3600
+    assert hours - 2 <= hourly.count() <= hours + 1
+
+    def total(reference: str, begin: dt.date, end: dt.date) -> float:
+        zone = ZoneInfo(south.time_zone if reference.startswith("BRQ") else north.time_zone)
+        rows = Reading.objects.filter(
+            series__reference=reference,
+            ts__gte=dt.datetime.combine(begin, dt.time(0), zone),
+            ts__lt=dt.datetime.combine(end, dt.time(0), zone),
+        )
+        return sum(r.value for r in rows)
+
+    # Brno's energy project: electricity per assembly at least 15 % lower in the 12 weeks after than before.
+    project = when.energy_project
+    weeks = dt.timedelta(weeks=12)
+    before = total("BRQ-ELEC-MAIN", project - weeks, project) / total("BRQ-PROD-ASSY", project - weeks, project)
+    after = total("BRQ-ELEC-MAIN", project, project + weeks) / total("BRQ-PROD-ASSY", project, project + weeks)
+    assert after < 0.85 * before
+    # The chiller leak: 11.5 kg and 4 kg against routine top-ups below 1 kg.
+    leaks = Reading.objects.filter(series__reference="LYO-REFR-CH2", value__gt=1)
+    assert sorted(r.value for r in leaks) == [4.0, 11.5]
+    # Waste segregation: diversion from about 60 % to above 75 %.
     waste = Series.objects.filter(category="waste")
-    end = dt.datetime.now(UTC)
-    rate = selectors.diversion(waste, start=end - dt.timedelta(days=120), end=end).rate
-    assert rate is not None
-    assert 70 < rate < 80
+    zone = ZoneInfo(north.time_zone)
+    cut = dt.datetime.combine(when.segregation, dt.time(0), zone)
+    early = selectors.diversion(waste, start=cut - dt.timedelta(days=120), end=cut).rate
+    late = selectors.diversion(waste, start=cut + dt.timedelta(days=7), end=cut + dt.timedelta(days=127)).rate
+    assert early is not None
+    assert late is not None
+    assert 55 < early < 65 < 75 < late
 
 
 def test_a_slot_counts_whole_and_only_once_it_is_over(elec, manager, run_import):
