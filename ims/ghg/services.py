@@ -16,6 +16,7 @@ from ims.accounts.permissions import Action, require
 from ims.audit.services import record_delete, snapshot
 from ims.core.errors import ValidationFailed, WorkflowError
 from ims.core.records import create_record, update_record
+from ims.core.versioning import claim_version
 from ims.factors.models import EmissionFactor
 from ims.ghg.inventory import gwp_set, rate
 from ims.ghg.models import ContractualInstrument, EmissionSource, InventorySettings, Scope
@@ -86,9 +87,12 @@ def source_update(*, by: Any, source: EmissionSource, version: int, **fields: An
 
 
 @transaction.atomic
-def source_delete(*, by: Any, source: EmissionSource) -> None:
+def source_delete(*, by: Any, source: EmissionSource, version: int | None = None) -> None:
+    """Take a source out of the inventory; with ``version``, only if nobody changed it meanwhile."""
     require(by, Action.DELETE, site_id=source.series.site_id, what=f"emission sources of {source.series.site}")
     before, record_id = snapshot(source), str(source.pk)
+    if version is not None:
+        claim_version(source, expected=version)
     record_delete(record=source, by=by, before=before, record_id=record_id)
     source.delete()
 
@@ -126,8 +130,11 @@ def instrument_update(
 
 
 @transaction.atomic
-def instrument_delete(*, by: Any, instrument: ContractualInstrument) -> None:
+def instrument_delete(*, by: Any, instrument: ContractualInstrument, version: int | None = None) -> None:
+    """Withdraw an instrument; with ``version``, only if nobody changed it meanwhile."""
     require(by, Action.DELETE, site_id=instrument.site_id, what=f"contractual instruments of {instrument.site}")
     before, record_id = snapshot(instrument), str(instrument.pk)
+    if version is not None:
+        claim_version(instrument, expected=version)
     record_delete(record=instrument, by=by, before=before, record_id=record_id)
     instrument.delete()

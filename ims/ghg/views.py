@@ -1,4 +1,7 @@
-"""Pages of the GHG inventory and the environmental dashboard: tables, SVG charts, CSV, “show calculation”.
+"""Pages of the GHG inventory and the environmental dashboard: tables, SVG charts, CSV, PDF, “show calculation”.
+
+Emission sources and contractual instruments are listed, created, edited and
+removed here; every write goes through :mod:`ims.ghg.services`.
 
 Charts are drawn on the server (:mod:`ims.spc.svg`), so the same SVG appears
 on screen and in a PDF report, and each is followed by its data table.
@@ -10,19 +13,35 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from ims.core.errors import ValidationFailed
+from ims.accounts.permissions import Action, can, require, visible
+from ims.core.errors import ConflictError, ImsError, PermissionRefused, ValidationFailed
+from ims.factors.models import EmissionFactor
+from ims.factors.selectors import factors_visible_to
 from ims.ghg import dashboard as dash
-from ims.ghg import inventory, selectors, tracing
-from ims.ghg.models import EmissionSource
+from ims.ghg import inventory, report, selectors, services, tracing
+from ims.ghg.forms import (
+    InstrumentCreateForm,
+    InstrumentEditForm,
+    SourceCreateForm,
+    SourceEditForm,
+    compatible_factors,
+)
+from ims.ghg.models import EmissionSource, Scope
 from ims.monitoring.models import Category, Series
+from ims.org.models import Organisation, Site
 from ims.spc.svg import Series as Line
 from ims.spc.svg import bar_chart_svg
 from ims.tabular.export import csv_bytes
+from ims.web.forms import apply_error
 
 
 def _int(request: HttpRequest, name: str) -> int | None:
@@ -190,7 +209,8 @@ def _dashboard_tables(year: int, site_ids: list[int], production: Series | None)
     return [resource_table, yoy_table]
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
+    """What the dashboard shows, for the page and its PDF alike."""
     f = _filters(request)
     year, site_ids = f["year"], f["site_ids"]
     production, productions = _production(request, site_ids)
@@ -208,8 +228,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ),
     ]
     latest = dash.latest_figures(year=year, site_ids=site_ids)
-    context = {
+    return {
         **f,
+        "site": next((s for s in f["sites"] if s.pk == f["site_id"]), None),
         "gwp_set": inventory.gwp_set(),
         "production": production,
         "productions": productions,
@@ -219,7 +240,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "latest": [(x, calculation_url(x)) for x in latest],
         "query": request.GET.urlencode(),
     }
-    return render(request, "ghg/dashboard.html", context)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    return render(request, "ghg/dashboard.html", _dashboard_context(request))
+
+
+def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+    """The dashboard as an A4 PDF for the management review, with the page's filters."""
+    context = _dashboard_context(request)
+    organisation = Organisation.objects.values_list("name", flat=True).first() or "IMS"
+    pdf = report.dashboard_pdf(context, organisation=organisation, base_url=request.build_absolute_uri("/"))
+    site = context["site"]
+    name = f"environmental-dashboard-{context['year']}" + (f"-{slugify(site.code)}" if site is not None else "")
+    response = HttpResponse(pdf, content_type=report.PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
 
 
 def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
@@ -233,3 +269,218 @@ def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
     if found is None:
         raise Http404("No such table.")
     return _csv(f"ghg-{table}-{f['year']}.csv", found.header, found.rows)
+
+
+# --- emission sources and contractual instruments ---------------------------------------
+
+
+SOURCE_INITIAL = ("series", "year", "scope", "scope3_category", "factor", "market_factor", "notes")
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+def _list_query(year: int, site_id: int | None) -> str:
+    return urlencode({"year": year, **({"site": site_id} if site_id else {})})
+
+
+def _offered(factors: Any, series: Series, *also: EmissionFactor | None) -> list[EmissionFactor]:
+    """The factors listed for ``series``, plus those already chosen (an archived one stays selectable)."""
+    offered = compatible_factors(factors, unit=series.unit, gwp=inventory.gwp_set())
+    known = {f.pk for f in offered}
+    return [*offered, *(f for f in also if f is not None and f.pk not in known)]
+
+
+def source_list(request: HttpRequest) -> HttpResponse:
+    f = _filters(request)
+    qs = selectors.sources_visible_to(request.user).filter(year=f["year"], series__site_id__in=f["site_ids"])
+    rows = [
+        {
+            "source": s,
+            "may_change": can(request.user, Action.CHANGE, site_id=s.series.site_id),
+            "may_remove": can(request.user, Action.DELETE, site_id=s.series.site_id),
+        }
+        for s in qs.order_by("scope", "series__reference")
+    ]
+    context = {
+        **f,
+        "rows": rows,
+        "may_create": can(request.user, Action.CREATE, anywhere=True),
+        "query": _list_query(f["year"], f["site_id"]),
+    }
+    return render(request, "ghg/source_list.html", context)
+
+
+def source_create(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Action.CREATE, anywhere=True):
+        raise PermissionRefused(_("You are not allowed to create emission sources."))
+    candidates = visible(Series.objects.filter(archived_at__isnull=True), request.user, Action.CREATE)
+    candidates = candidates.select_related("site").order_by("reference")
+    asked = request.POST if request.method == "POST" else request.GET
+    raw = asked.get("series", "")
+    series = candidates.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() else None
+    factors = factors_visible_to(request.user)
+    initial: dict[str, Any] = {"year": _filters(request)["year"], "scope": Scope.SCOPE_1}
+    initial.update({k: v for k, v in request.GET.items() if k in SOURCE_INITIAL})
+    form = SourceCreateForm(
+        request.POST if request.method == "POST" else None,
+        series=candidates,
+        refresh_url=reverse("ghg:source_create"),
+        factors=factors,
+        offered=_offered(factors, series) if series is not None else None,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            source = services.source_create(by=request.user, **form.cleaned_data)
+        except ImsError as exc:
+            apply_error(request, form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(series)s is an emission source for %(year)d.")
+                % {"series": source.series.reference, "year": source.year},
+            )
+            return redirect(f"{reverse('ghg:source_list')}?{_list_query(source.year, None)}")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "ghg/source_form.html", {"form": form, "creating": True}, status=status)
+
+
+def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.source_get(request.user, pk)
+    site = source.series.site
+    require(request.user, Action.CHANGE, site_id=site.pk, what=f"emission sources of {site}")
+    factors = factors_visible_to(request.user)
+    initial: dict[str, Any] = {name: getattr(source, name) for name in services.SOURCE_FIELDS}
+    initial["version"] = source.version
+    form = SourceEditForm(
+        request.POST or None,
+        factors=factors,
+        offered=_offered(factors, source.series, source.factor, source.market_factor),
+        initial=initial,
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.source_update(by=request.user, source=source, version=version, **data)
+        except ImsError as exc:
+            conflict = exc.changed if isinstance(exc, ConflictError) else None
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, _("Emission source %(series)s saved.") % {"series": source.series.reference})
+            return redirect(f"{reverse('ghg:source_list')}?{_list_query(source.year, None)}")
+    status = 409 if conflict is not None else (422 if request.method == "POST" else 200)
+    context = {"form": form, "record": source, "conflict": conflict}
+    return render(request, "ghg/source_form.html", context, status=status)
+
+
+@require_POST
+def source_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.source_get(request.user, pk)
+    back = f"{reverse('ghg:source_list')}?{_list_query(source.year, None)}"
+    version = _version(request)
+    if version is None:
+        messages.error(request, _("The form was incomplete; reload the page and try again."))
+        return redirect(back)
+    try:
+        services.source_delete(by=request.user, source=source, version=version)
+    except PermissionRefused:
+        raise
+    except ImsError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(
+            request,
+            _("%(series)s is no longer an emission source for %(year)d.")
+            % {"series": source.series.reference, "year": source.year},
+        )
+    return redirect(back)
+
+
+def instrument_list(request: HttpRequest) -> HttpResponse:
+    f = _filters(request)
+    year = f["year"]
+    qs = selectors.instruments_visible_to(request.user).filter(
+        site_id__in=f["site_ids"], period_from__lte=dt.date(year, 12, 31), period_to__gte=dt.date(year, 1, 1)
+    )
+    rows = [
+        {
+            "instrument": i,
+            "may_change": can(request.user, Action.CHANGE, site_id=i.site_id),
+            "may_remove": can(request.user, Action.DELETE, site_id=i.site_id),
+        }
+        for i in qs.order_by("site__name", "period_from", "reference")
+    ]
+    context = {
+        **f,
+        "rows": rows,
+        "may_create": can(request.user, Action.CREATE, anywhere=True),
+        "query": _list_query(year, f["site_id"]),
+    }
+    return render(request, "ghg/instrument_list.html", context)
+
+
+def instrument_create(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Action.CREATE, anywhere=True):
+        raise PermissionRefused(_("You are not allowed to create contractual instruments."))
+    sites = visible(Site.objects.filter(archived_at__isnull=True), request.user, Action.CREATE, site_field="pk")
+    form = InstrumentCreateForm(request.POST or None, sites=sites.order_by("name"))
+    if request.method == "POST" and form.is_valid():
+        try:
+            instrument = services.instrument_create(by=request.user, **form.cleaned_data)
+        except ImsError as exc:
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, _("%(instrument)s recorded.") % {"instrument": instrument})
+            query = _list_query(instrument.period_from.year, None)
+            return redirect(f"{reverse('ghg:instrument_list')}?{query}")
+    status = 422 if request.method == "POST" else 200
+    return render(request, "ghg/instrument_form.html", {"form": form, "creating": True}, status=status)
+
+
+def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.instrument_get(request.user, pk)
+    site = instrument.site
+    require(request.user, Action.CHANGE, site_id=site.pk, what=f"contractual instruments of {site}")
+    initial: dict[str, Any] = {name: getattr(instrument, name) for name in services.INSTRUMENT_FIELDS}
+    initial["version"] = instrument.version
+    form = InstrumentEditForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.instrument_update(by=request.user, instrument=instrument, version=version, **data)
+        except ImsError as exc:
+            conflict = exc.changed if isinstance(exc, ConflictError) else None
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, _("%(instrument)s saved.") % {"instrument": instrument})
+            query = _list_query(instrument.period_from.year, None)
+            return redirect(f"{reverse('ghg:instrument_list')}?{query}")
+    status = 409 if conflict is not None else (422 if request.method == "POST" else 200)
+    context = {"form": form, "record": instrument, "conflict": conflict}
+    return render(request, "ghg/instrument_form.html", context, status=status)
+
+
+@require_POST
+def instrument_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    instrument = selectors.instrument_get(request.user, pk)
+    back = f"{reverse('ghg:instrument_list')}?{_list_query(instrument.period_from.year, None)}"
+    version = _version(request)
+    if version is None:
+        messages.error(request, _("The form was incomplete; reload the page and try again."))
+        return redirect(back)
+    try:
+        services.instrument_delete(by=request.user, instrument=instrument, version=version)
+    except PermissionRefused:
+        raise
+    except ImsError as exc:
+        messages.error(request, exc.detail)
+    else:
+        messages.success(request, _("%(instrument)s removed.") % {"instrument": instrument})
+    return redirect(back)
