@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.http import FileResponse, StreamingHttpResponse
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ims.api.auth import ApiRequest
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.core.errors import ValidationFailed
-from ims.monitoring import selectors, services
+from ims.monitoring import export, selectors, services
 from ims.monitoring.importing import MAX_UPLOAD_BYTES, ReadingsReport, import_reading_items, import_readings
 from ims.monitoring.models import ImportMapping, Reading, Series, Source
 from ims.org.selectors import site_get
@@ -296,7 +297,11 @@ def restore_series(request: ApiRequest, series_id: int, payload: VersionIn) -> A
 READING_FIELDS = ("ts", "value", "consumption", "event", "quality", "source", "original_value", "original_unit")
 
 
-@router.get("/series/{series_id}/readings", response=Page[ReadingOut], summary="Readings of a series, oldest first")
+@router.get(
+    "/series/{series_id}/readings",
+    response=Page[ReadingOut],
+    summary="Readings of a series, oldest first (a page as JSON, or all of them as CSV or XLSX)",
+)
 def list_readings(
     request: ApiRequest,
     series_id: int,
@@ -304,8 +309,25 @@ def list_readings(
     end: dt.datetime | None = Query(None, alias="to", description="Up to this instant (exclusive)"),  # noqa: B008
     limit: int = DEFAULT_LIMIT,
     offset: int = 0,
+    output: str = Query(
+        "json",
+        alias="format",
+        description=(
+            "json (a page of readings), or csv / xlsx: every reading from–to as a file in the "
+            "readings import's long layout, local time of the site with its offset (limit and offset do not apply)"
+        ),
+    ),
 ) -> Any:
     series = selectors.series_get(request.auth, series_id)
+    if output != "json":
+        kind = export.export_format(output)
+        items = [(series, start, end)]
+        name = f"{series.reference}-readings.{kind}"
+        if kind == "xlsx":
+            return FileResponse(export.xlsx_file(items), as_attachment=True, filename=name)
+        response = StreamingHttpResponse(export.csv_stream(items), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
     qs = selectors.readings(series, start=start, end=end).values(*READING_FIELDS)
     page = paginate(request, qs, limit=limit, offset=offset)
     page["items"] = [ReadingOut(**row) for row in page["items"]]

@@ -8,8 +8,9 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from ims.accounts.permissions import Action, can, require, visible
 from ims.audit.selectors import history_of
 from ims.core.errors import ConflictError, ImsError, PermissionRefused, ValidationFailed
-from ims.monitoring import charts, selectors, services
+from ims.monitoring import charts, export, selectors, services
 from ims.monitoring.checking import ReadingsRefused
 from ims.monitoring.forms import (
     ImportForm,
@@ -100,6 +101,48 @@ def series_list(request: HttpRequest) -> HttpResponse:
             "querystring_prefix": f"{query}&" if query else "",
         },
     )
+
+
+def series_list_export(request: HttpRequest) -> HttpResponseBase:
+    """Readings of every series the list's filters show (all pages), as CSV or XLSX."""
+    f = _filters(request)
+    qs = selectors.series_list(
+        request.user,
+        q=f["q"],
+        site_id=int(f["site"]) if f["site"] else None,
+        category=f["category"],
+        archived=bool(f["archived"]),
+        sort=f["sort"],
+    )
+    back = f"{reverse('monitoring:series_list')}?{urlencode(_params(f))}"
+    return _export(request, list(qs), name="readings", back=back)
+
+
+def series_export(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Readings of one series, as CSV or XLSX."""
+    series = selectors.series_get(request.user, pk)
+    back = reverse("monitoring:series_detail", args=[pk])
+    return _export(request, [series], name=f"{series.reference}-readings", back=back)
+
+
+def _export(request: HttpRequest, series: list[Series], *, name: str, back: str) -> HttpResponseBase:
+    """The file asked for; a bad format or date goes back to the page with the field named."""
+    try:
+        kind = export.export_format(request.GET.get("format", ""))
+        first, last = export.local_dates(request.GET.get("from", ""), request.GET.get("to", ""))
+    except ValidationFailed as exc:
+        for field, problems in exc.errors.items():
+            label = {"from": _("From"), "to": _("To"), "format": _("Format")}.get(field, field)
+            messages.error(request, f"{label}: {' '.join(problems)}")
+        return redirect(back)
+    if first or last:
+        name += f"-{first or ''}_{last or ''}"
+    items = export.windows(series, first=first, last=last)
+    if kind == "xlsx":
+        return FileResponse(export.xlsx_file(items), as_attachment=True, filename=f"{name}.xlsx")
+    response = StreamingHttpResponse(export.csv_stream(items), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    return response
 
 
 def _window(request: HttpRequest, series: Series) -> tuple[dt.datetime, dt.datetime, list[str]]:
