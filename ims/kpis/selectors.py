@@ -5,6 +5,12 @@ database with one GROUP BY per series over the readings (interval series add
 their values, register series their consumption, sampled series are
 averaged). Periods are calendar months, quarters or years in the time zone of
 the KPI's site (or of its first series for an organisation-wide KPI).
+
+Readings are placed in their period by comparing their instant with the
+periods' boundaries, worked out here as instants of the zone (so a
+daylight-saving change moves a boundary, never a reading), in a CASE
+expression: truncating each row's timestamp in a time zone would call back
+into Python for every reading on SQLite.
 """
 
 from __future__ import annotations
@@ -15,8 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Avg, Q, QuerySet, Sum
-from django.db.models.functions import TruncDay, TruncMonth, TruncQuarter, TruncYear
+from django.db.models import Avg, Case, IntegerField, Q, QuerySet, Sum, Value, When
 
 from ims.accounts.permissions import Action, scope_for, visible
 from ims.core.errors import NotFound
@@ -35,12 +40,7 @@ from ims.kpis.models import (
 from ims.monitoring import units
 from ims.monitoring.models import Reading, ReadingKind, Series
 
-TRUNC: dict[str, Any] = {
-    "day": TruncDay,
-    Period.MONTH: TruncMonth,
-    Period.QUARTER: TruncQuarter,
-    Period.YEAR: TruncYear,
-}
+DAY = "day"  # the period of energy baselines (daily totals), besides the KPI periods
 STEP: dict[str, int] = {Period.MONTH: 1, Period.QUARTER: 3, Period.YEAR: 12}
 
 
@@ -177,12 +177,58 @@ def zone_for(kpi: Kpi, terms: list[KpiTerm]) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
+def period_starts(period: str, *, start: dt.date, end: dt.date) -> list[dt.date]:
+    """The starts of the periods (``"day"`` or a KPI period) holding the days of [start, end), oldest first."""
+    starts: list[dt.date] = []
+    if period == DAY:
+        day = start
+        while day < end:
+            starts.append(day)
+            day += dt.timedelta(days=1)
+        return starts
+    day = period_floor(start, period)
+    while day < end:
+        starts.append(day)
+        day = period_next(day, period)
+    return starts
+
+
+def _local_midnight(day: dt.date, tz: ZoneInfo) -> dt.datetime:
+    # A midnight skipped by a daylight-saving change resolves (fold 0) to the instant of the change,
+    # the first instant whose local date is ``day``.
+    return dt.datetime(day.year, day.month, day.day, tzinfo=tz)
+
+
+def period_index(field: str, bounds: list[dt.datetime], low: int = 0, high: int | None = None) -> Any:
+    """The index of the period a datetime column falls in, as nested SQL CASEs over its start instants.
+
+    ``bounds`` are the periods' starts, ascending; the CASEs halve them at each level, so a row
+    is placed in a handful of comparisons. Rows before the first start get index 0: callers
+    filter to the window first.
+    """
+    high = len(bounds) if high is None else high
+    if high - low == 1:
+        return Value(low, output_field=IntegerField())
+    middle = (low + high) // 2
+    return Case(
+        When(**{f"{field}__lt": bounds[middle]}, then=period_index(field, bounds, low, middle)),
+        default=period_index(field, bounds, middle, high),
+        output_field=IntegerField(),
+    )
+
+
 def series_period_totals(
     series: Series, *, period: str, tz: ZoneInfo, start: dt.date, end: dt.date, mean: bool = False
 ) -> dict[dt.date, float]:
-    """Totals (or with ``mean``, averages) of one series per period starting in [start, end), in SQL."""
-    begin = dt.datetime(start.year, start.month, start.day, tzinfo=tz)
-    finish = dt.datetime(end.year, end.month, end.day, tzinfo=tz)
+    """Totals (or with ``mean``, averages) of one series per period starting in [start, end), in SQL.
+
+    Keys are the periods' starts (local dates); a period without readings has no key.
+    """
+    starts = period_starts(period, start=start, end=end)
+    if not starts:
+        return {}
+    begin = _local_midnight(start, tz)
+    finish = _local_midnight(end, tz)
     qs = Reading.objects.filter(series=series, ts__gte=begin, ts__lt=finish)
     if mean or series.reading_kind == ReadingKind.SAMPLE:
         aggregate: Any = Avg("value")
@@ -190,14 +236,15 @@ def series_period_totals(
         aggregate = Sum("consumption")
     else:
         aggregate = Sum("value")
-    rows = qs.annotate(p=TRUNC[period]("ts", tzinfo=tz)).values("p").annotate(total=aggregate).values_list("p", "total")
-    result: dict[dt.date, float] = {}
-    for moment, total in rows:
-        if total is None:
-            continue
-        day = moment.astimezone(tz).date() if isinstance(moment, dt.datetime) else moment
-        result[day] = float(total)
-    return result
+    bounds = [_local_midnight(day, tz) for day in starts]
+    rows = (
+        qs.annotate(p=period_index("ts", bounds))
+        .values("p")
+        .annotate(total=aggregate)
+        .order_by()
+        .values_list("p", "total")
+    )
+    return {starts[index]: float(total) for index, total in rows if total is not None}
 
 
 def kpi_terms(kpi: Kpi) -> list[KpiTerm]:
