@@ -54,6 +54,7 @@ class ChartOut(BaseModel):
     name: str
     series_id: int
     kind: str
+    size_series_id: int | None
     subgrouping: str
     subgroup_size: int | None
     baseline_from: dt.datetime
@@ -61,7 +62,40 @@ class ChartOut(BaseModel):
     rules: list[str]
     lsl: float | None
     usl: float | None
+    archived_at: dt.datetime | None
     version: int
+
+
+class ChartIn(Schema):
+    """A control chart; p, np and u charts take their sample sizes from ``size_series_id``."""
+
+    series_id: int
+    size_series_id: int | None = None
+    reference: str
+    name: str
+    kind: str = "I"
+    subgrouping: str = ""
+    subgroup_size: int | None = None
+    baseline_from: dt.datetime
+    baseline_to: dt.datetime
+    rules: list[str] | None = None
+    lsl: float | None = None
+    usl: float | None = None
+
+
+class ChartPatch(Schema):
+    version: int
+    name: str | None = None
+    series_id: int | None = None
+    size_series_id: int | None = None
+    kind: str | None = None
+    subgrouping: str | None = None
+    subgroup_size: int | None = None
+    baseline_from: dt.datetime | None = None
+    baseline_to: dt.datetime | None = None
+    rules: list[str] | None = None
+    lsl: float | None = None
+    usl: float | None = None
 
 
 class SignalOut(BaseModel):
@@ -146,6 +180,42 @@ def kpi_values(request: ApiRequest, kpi_id: int, periods: int = 12) -> Any:
 def list_charts(request: ApiRequest, limit: int = DEFAULT_LIMIT, offset: int = 0) -> Any:
     qs = selectors.charts_visible_to(request.auth).filter(archived_at__isnull=True).order_by("reference", "id")
     return paginate(request, qs, limit=limit, offset=offset)
+
+
+@router.get("/charts/{chart_id}", response=ChartOut)
+def get_chart(request: ApiRequest, chart_id: int) -> Any:
+    return selectors.chart_get(request.auth, chart_id)
+
+
+@router.post("/charts", response={201: ChartOut}, summary="Define a control chart (variables or attributes)")
+def create_chart(request: ApiRequest, payload: ChartIn) -> Status[Any]:
+    fields = payload.dict()
+    series = series_get(request.auth, fields.pop("series_id"))
+    size_id = fields.pop("size_series_id")
+    size_series = series_get(request.auth, size_id) if size_id is not None else None
+    if fields["rules"] is None:
+        del fields["rules"]
+    chart = services.chart_create(by=request.auth, series=series, size_series=size_series, **fields)
+    return Status(201, chart)
+
+
+@router.patch("/charts/{chart_id}", response=ChartOut)
+def update_chart(request: ApiRequest, chart_id: int, payload: ChartPatch) -> Any:
+    fields = payload.dict(exclude_unset=True)
+    version = fields.pop("version")
+    chart = selectors.chart_get(request.auth, chart_id)
+    if "series_id" in fields:
+        fields["series"] = series_get(request.auth, fields.pop("series_id"))
+    if "size_series_id" in fields:
+        size_id = fields.pop("size_series_id")
+        fields["size_series"] = series_get(request.auth, size_id) if size_id is not None else None
+    return services.chart_update(by=request.auth, chart=chart, version=version, changes=fields)
+
+
+@router.post("/charts/{chart_id}/archive", response=ChartOut)
+def archive_chart(request: ApiRequest, chart_id: int, payload: VersionIn) -> Any:
+    chart = selectors.chart_get(request.auth, chart_id)
+    return services.chart_archive(by=request.auth, chart=chart, version=payload.version)
 
 
 @router.get("/charts/{chart_id}/signals", response=list[SignalOut])

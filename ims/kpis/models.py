@@ -7,7 +7,9 @@ figure with a target and an at-risk threshold in the KPI's direction.
 
 A *control chart* watches one series with statistical process control; the
 run-rule violations it finds are kept as *signals*, each of which can open one
-nonconformity in the improvement register.
+nonconformity in the improvement register. Variables charts (I-MR, X̄-R, X̄-S)
+plot measurements; attribute charts (p, np, c, u) plot counts per day or week,
+with the sample sizes of each period taken from a second series.
 
 *Equipment* is the measuring equipment behind series, with its calibration
 due date (9001 7.1.5).
@@ -128,12 +130,21 @@ class ChartKind(models.TextChoices):
     INDIVIDUALS = "I", _("Individuals and moving range (I-MR)")
     XBAR_R = "xbar_r", _("X̄ and R (subgroup means and ranges)")
     XBAR_S = "xbar_s", _("X̄ and S (subgroup means and standard deviations)")
+    P = "p", _("p (fraction nonconforming, sizes may vary)")
+    NP = "np", _("np (number nonconforming, constant size)")
+    C = "c", _("c (nonconformities per period)")
+    U = "u", _("u (nonconformities per unit, sizes may vary)")
+
+
+ATTRIBUTE_KINDS = frozenset({ChartKind.P, ChartKind.NP, ChartKind.C, ChartKind.U})
+SIZED_KINDS = frozenset({ChartKind.P, ChartKind.NP, ChartKind.U})  # need a series of sample sizes
 
 
 class Subgrouping(models.TextChoices):
     NONE = "", _("None (individual readings)")
     SIZE = "size", _("Consecutive readings, fixed size")
     DAY = "day", _("Readings of one day")
+    WEEK = "week", _("Readings of one week (Monday to Sunday)")
 
 
 def default_rules() -> list[str]:
@@ -147,6 +158,14 @@ class ControlChart(VersionedModel):
     name = models.CharField(max_length=200)
     series = models.ForeignKey("monitoring.Series", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8, choices=ChartKind.choices, default=ChartKind.INDIVIDUALS)
+    size_series = models.ForeignKey(
+        "monitoring.Series",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("p, np and u charts: the sample sizes per period, e.g. parts produced."),
+    )
     subgrouping = models.CharField(max_length=4, choices=Subgrouping.choices, blank=True, default="")
     subgroup_size = models.PositiveSmallIntegerField(null=True, blank=True)
     baseline_from = models.DateTimeField(help_text=_("Limits are computed from the readings of this window."))
@@ -170,11 +189,20 @@ class ControlChart(VersionedModel):
     def audit_site_id(self) -> int:
         return int(self.series.site_id)
 
+    @property
+    def is_attribute(self) -> bool:
+        """p, np, c or u: counts per period rather than measurements."""
+        return self.kind in ATTRIBUTE_KINDS
+
     def clean(self) -> None:
         if self.baseline_from and self.baseline_to and self.baseline_to <= self.baseline_from:
             raise ValidationError({"baseline_to": _("The baseline window must end after it starts.")})
+        if self.is_attribute and self.subgrouping not in (Subgrouping.DAY, Subgrouping.WEEK):
+            raise ValidationError({"subgrouping": _("An attribute chart has one point per day or per week.")})
         if self.kind != ChartKind.INDIVIDUALS and not self.subgrouping:
-            raise ValidationError({"subgrouping": _("An X̄ chart needs subgroups: a fixed size or one per day.")})
+            raise ValidationError(
+                {"subgrouping": _("An X̄ chart needs subgroups: a fixed size, one per day or one per week.")}
+            )
         if self.subgrouping == Subgrouping.SIZE and (self.subgroup_size or 0) < 2:
             raise ValidationError({"subgroup_size": _("A subgroup holds at least 2 readings.")})
         if self.lsl is not None and self.usl is not None and self.lsl >= self.usl:

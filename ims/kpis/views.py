@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,15 +14,29 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ims.accounts.permissions import Action, can
-from ims.core.errors import ImsError, PermissionRefused
+from ims.accounts.permissions import Action, can, require, visible
+from ims.aspects.models import Aspect
+from ims.aspects.selectors import aspects_visible_to
+from ims.core.errors import ConflictError, ImsError, NotFound, PermissionRefused
 from ims.energy import svg as energy_svg
-from ims.kpis import analysis, energy, selectors, services
-from ims.kpis.forms import TemplateKpiForm
-from ims.kpis.models import Kpi, KpiStatus
+from ims.kpis import energy, report, selectors, services
+from ims.kpis.forms import (
+    AspectMonitorForm,
+    BaselineForm,
+    CalibrationForm,
+    EquipmentCreateForm,
+    EquipmentEditForm,
+    KpiEditForm,
+    KpiLinkForm,
+    TemplateKpiForm,
+)
+from ims.kpis.models import AspectMonitoring, Equipment, Kpi
 from ims.kpis.templates import BY_KEY, TEMPLATES
 from ims.monitoring.selectors import series_visible_to
+from ims.objectives.selectors import objectives_visible_to
+from ims.org.models import Organisation, Site
 from ims.org.selectors import sites_visible_to
+from ims.processes.selectors import processes_visible_to
 from ims.spc import svg as spc_svg
 from ims.web.forms import apply_error
 
@@ -42,6 +57,7 @@ def kpi_list(request: HttpRequest) -> HttpResponse:
             "rows": _latest(kpis),
             "templates": TEMPLATES,
             "may_create": can(request.user, Action.CREATE, anywhere=True),
+            "baselines": selectors.baselines_visible_to(request.user).filter(archived_at__isnull=True),
         },
     )
 
@@ -67,6 +83,7 @@ def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
     kpi = selectors.kpi_get(request.user, pk)
     periods = selectors.recent_periods(kpi.period, count=HISTORY_PERIODS, today=timezone.localdate())
     history = selectors.values(kpi, periods=periods)
+    may_change = can(request.user, Action.CHANGE, site_id=kpi.site_id)
     return render(
         request,
         "kpis/kpi_detail.html",
@@ -77,6 +94,8 @@ def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "svg": mark_safe(kpi_chart_svg(kpi, history)),  # noqa: S308  (plot_svg escapes every text it writes)
             "objectives": kpi.objectives.all(),
             "processes": kpi.processes.all(),
+            "may_change": may_change,
+            "link_form": _link_form(request, kpi) if may_change else None,
         },
     )
 
@@ -105,56 +124,17 @@ def kpi_from_template(request: HttpRequest) -> HttpResponse:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Quality and environmental performance at a glance: KPIs by status, charts with open signals."""
-    rows = _latest(list(selectors.kpis_visible_to(request.user).filter(archived_at__isnull=True)))
-    by_status = {status: [r for r in rows if r[1].status == status] for status in KpiStatus}
-    charts = list(selectors.charts_visible_to(request.user).filter(archived_at__isnull=True))
-    panels = []
-    for chart in charts:
-        result = analysis.analyse(chart)
-        panels.append((chart, _chart_svg(result), len(result.violations)))
-    return render(
-        request,
-        "kpis/dashboard.html",
-        {"by_status": [(s, s.label, by_status[s]) for s in KpiStatus], "panels": panels},
-    )
+    return render(request, "kpis/dashboard.html", report.dashboard_context(request.user))
 
 
-def _chart_svg(result: analysis.Analysis) -> str:
-    if result.pair is None:
-        return ""
-    return mark_safe(  # noqa: S308  (control_chart_svg escapes every text it writes)
-        spc_svg.control_chart_svg(
-            result.pair.location,
-            violations=result.violations,
-            labels=result.labels,
-            title=f"{result.chart.reference} {result.chart.name}",
-            y_label=result.chart.series.unit,
-            element_id=f"chart-{result.chart.pk}",
-        )
-    )
-
-
-def chart_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    chart = selectors.chart_get(request.user, pk)
-    result = analysis.analyse(chart)
-    table = (
-        spc_svg.control_chart_table(result.pair.location, violations=result.violations, labels=result.labels)
-        if result.pair
-        else None
-    )
-    signals = list(chart.signals.select_related("event"))
-    return render(
-        request,
-        "kpis/chart_detail.html",
-        {
-            "record": chart,
-            "result": result,
-            "svg": _chart_svg(result),
-            "table": table,
-            "signals": signals,
-            "may_report": can(request.user, Action.REPORT, site_id=chart.series.site_id),
-        },
-    )
+def dashboard_pdf(request: HttpRequest) -> HttpResponse:
+    """The dashboard as a PDF: the same charts with their figures, for the management review pack."""
+    context = report.dashboard_context(request.user)
+    organisation = Organisation.objects.values_list("name", flat=True).first() or "IMS"
+    pdf = report.dashboard_pdf(context, organisation=organisation, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type=report.PDF_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="quality-dashboard-{context["today"]:%Y-%m-%d}.pdf"'
+    return response
 
 
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -186,15 +166,25 @@ def equipment_list(request: HttpRequest) -> HttpResponse:
     items = list(
         selectors.equipment_visible_to(request.user).filter(archived_at__isnull=True).prefetch_related("series")
     )
-    return render(request, "kpis/equipment_list.html", {"rows": [(i, i.overdue(today)) for i in items]})
+    return render(
+        request,
+        "kpis/equipment_list.html",
+        {
+            "rows": [(i, i.overdue(today)) for i in items],
+            "may_create": can(request.user, Action.CREATE, anywhere=True),
+        },
+    )
 
 
 def equipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = selectors.equipment_get(request.user, pk)
+    live = item.archived_at is None
     context: dict[str, Any] = {
         "record": item,
         "overdue": item.overdue(timezone.localdate()),
         "series": item.series.all(),
+        "may_change": live and can(request.user, Action.CHANGE, site_id=item.site_id),
+        "may_archive": live and can(request.user, Action.DELETE, site_id=item.site_id),
     }
     return render(request, "kpis/equipment_detail.html", context)
 
@@ -212,3 +202,249 @@ def baseline_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context["table"] = energy_svg.comparison_table(result.comparison)
     return render(request, "kpis/baseline_detail.html", context)
+
+
+# -- forms: shared steps ---------------------------------------------------------------------------
+
+
+def _status(request: HttpRequest, conflict: Any = None) -> int:
+    """200 for a fresh form, 409 after a version conflict, 422 after refused input."""
+    if conflict is not None:
+        return 409
+    return 422 if request.method == "POST" else 200
+
+
+def _live_series(request: HttpRequest, site_id: int | None = None) -> Any:
+    qs = series_visible_to(request.user).filter(archived_at__isnull=True).order_by("reference")
+    return qs if site_id is None else qs.filter(site_id=site_id)
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isascii() and raw.isdigit() else None
+
+
+# -- measuring equipment (9001 7.1.5) ----------------------------------------------------------------
+
+
+def equipment_create(request: HttpRequest) -> HttpResponse:
+    if not can(request.user, Action.CREATE, anywhere=True):
+        raise PermissionRefused("You are not allowed to create measuring equipment.")
+    sites = visible(Site.objects.filter(archived_at__isnull=True), request.user, Action.CREATE, site_field="pk")
+    form = EquipmentCreateForm(request.POST or None, sites=sites.order_by("name"), series=_live_series(request))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            item = services.equipment_create(by=request.user, **data)
+        except ImsError as exc:
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, _("Equipment %(ref)s created.") % {"ref": item.reference})
+            return redirect("kpis:equipment_detail", pk=item.pk)
+    return render(request, "kpis/equipment_form.html", {"form": form, "creating": True}, status=_status(request))
+
+
+def _equipment_for_change(request: HttpRequest, pk: int) -> Equipment:
+    item = selectors.equipment_get(request.user, pk)
+    require(request.user, Action.CHANGE, site_id=item.site_id, what=f"measuring equipment of {item.site}")
+    if item.archived_at is not None:
+        raise NotFound(f"Equipment {item.reference} is archived.")
+    return item
+
+
+def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _equipment_for_change(request, pk)
+    fields = ("name", "interval_months", "last_calibrated_on", "next_due_on", "certificate")
+    initial: dict[str, Any] = {name: getattr(item, name) for name in fields}
+    initial.update(version=item.version, series=list(item.series.all()))
+    form = EquipmentEditForm(request.POST or None, initial=initial, series=_live_series(request, item.site_id))
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version, series = data.pop("version"), list(data.pop("series"))
+        try:
+            services.equipment_update(by=request.user, item=item, version=version, changes=data, series=series)
+        except ImsError as exc:
+            conflict = exc.changed if isinstance(exc, ConflictError) else None
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, _("Equipment %(ref)s saved.") % {"ref": item.reference})
+            return redirect("kpis:equipment_detail", pk=pk)
+    context = {"form": form, "record": item, "conflict": conflict}
+    return render(request, "kpis/equipment_form.html", context, status=_status(request, conflict))
+
+
+def equipment_calibrate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a calibration: its date and certificate; the next due date follows from the interval."""
+    item = _equipment_for_change(request, pk)
+    form = CalibrationForm(request.POST or None, initial={"version": item.version, "on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item = services.equipment_calibrated(
+                by=request.user, item=item, version=data["version"], on=data["on"], certificate=data["certificate"]
+            )
+        except ImsError as exc:
+            apply_error(request, form, exc)
+        else:
+            text = _("Calibration of %(ref)s recorded; next due %(due)s.")
+            messages.success(request, text % {"ref": item.reference, "due": f"{item.due_on:%Y-%m-%d}"})
+            return redirect("kpis:equipment_detail", pk=pk)
+    return render(request, "kpis/equipment_calibrate.html", {"form": form, "record": item}, status=_status(request))
+
+
+@require_POST
+def equipment_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.equipment_get(request.user, pk)
+    version = _version(request)
+    if version is None:
+        messages.error(request, _("The form was incomplete; reload the page and try again."))
+        return redirect("kpis:equipment_detail", pk=pk)
+    try:
+        services.equipment_archive(by=request.user, item=item, version=version)
+    except PermissionRefused:
+        raise
+    except ImsError as exc:
+        messages.error(request, exc.detail)
+        return redirect("kpis:equipment_detail", pk=pk)
+    messages.success(request, _("Equipment %(ref)s archived.") % {"ref": item.reference})
+    return redirect("kpis:equipment_list")
+
+
+# -- energy baselines (ISO 50001 6.5) ------------------------------------------------------------------
+
+
+def baseline_create(request: HttpRequest) -> HttpResponse:
+    """Define an energy baseline; a model refused by the validity rules is not saved, its reasons are shown."""
+    if not can(request.user, Action.CREATE, anywhere=True):
+        raise PermissionRefused("You are not allowed to create energy baselines.")
+    form = BaselineForm(request.POST or None, series=_live_series(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = services.baseline_create(by=request.user, require_valid_model=True, **form.cleaned_data)
+        except ImsError as exc:
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, _("Energy baseline %(ref)s created.") % {"ref": record.reference})
+            return redirect("kpis:baseline_detail", pk=record.pk)
+    return render(request, "kpis/baseline_form.html", {"form": form}, status=_status(request))
+
+
+# -- KPIs: edit and links ------------------------------------------------------------------------------
+
+
+def _kpi_for_change(request: HttpRequest, pk: int) -> Kpi:
+    kpi = selectors.kpi_get(request.user, pk)
+    require(request.user, Action.CHANGE, site_id=kpi.site_id, what="this KPI")
+    return kpi
+
+
+def kpi_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    kpi = _kpi_for_change(request, pk)
+    fields = ("name", "direction", "target", "at_risk", "unit", "description")
+    initial: dict[str, Any] = {name: getattr(kpi, name) for name in fields}
+    initial["version"] = kpi.version
+    form = KpiEditForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.kpi_update(by=request.user, kpi=kpi, version=version, changes=data)
+        except ImsError as exc:
+            conflict = exc.changed if isinstance(exc, ConflictError) else None
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, _("KPI %(ref)s saved.") % {"ref": kpi.reference})
+            return redirect("kpis:detail", pk=pk)
+    context = {"form": form, "record": kpi, "conflict": conflict}
+    return render(request, "kpis/kpi_form.html", context, status=_status(request, conflict))
+
+
+def _link_form(request: HttpRequest, kpi: Kpi, data: Any = None) -> KpiLinkForm:
+    """Live objectives and processes the reader may see, plus those already linked (kept unless unticked)."""
+    objectives = list(kpi.objectives.values_list("pk", flat=True))
+    processes = list(kpi.processes.values_list("pk", flat=True))
+    return KpiLinkForm(
+        data,
+        initial={"objectives": objectives, "processes": processes},
+        objectives=objectives_visible_to(request.user)
+        .filter(Q(archived_at__isnull=True) | Q(pk__in=objectives))
+        .order_by("reference"),
+        processes=processes_visible_to(request.user)
+        .filter(Q(archived_at__isnull=True) | Q(pk__in=processes))
+        .order_by("reference"),
+    )
+
+
+def kpi_links(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which objectives the KPI measures (6.2) and which processes it belongs to (4.4)."""
+    kpi = _kpi_for_change(request, pk)
+    form = _link_form(request, kpi, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.kpi_link(
+                by=request.user,
+                kpi=kpi,
+                objectives=list(form.cleaned_data["objectives"]),
+                processes=list(form.cleaned_data["processes"]),
+            )
+        except ImsError as exc:
+            apply_error(request, form, exc)
+        else:
+            messages.success(request, _("Links of KPI %(ref)s saved.") % {"ref": kpi.reference})
+            return redirect("kpis:detail", pk=pk)
+    return render(request, "kpis/kpi_links.html", {"form": form, "record": kpi}, status=_status(request))
+
+
+# -- monitoring of significant environmental aspects (14001 9.1.1) ----------------------------------------
+
+
+def _monitoring_form(request: HttpRequest, data: Any = None) -> AspectMonitorForm:
+    changeable = visible(Aspect.objects.select_related("site"), request.user, Action.CHANGE)
+    return AspectMonitorForm(
+        data,
+        aspects=changeable.filter(significant=True, archived_at__isnull=True).order_by("reference"),
+        series=_live_series(request),
+        kpis=selectors.kpis_visible_to(request.user).filter(archived_at__isnull=True),
+    )
+
+
+def aspect_monitoring(request: HttpRequest) -> HttpResponse:
+    """The significant aspects of the reader's sites, each with the series and KPIs that monitor it."""
+    form = _monitoring_form(request, request.POST or None)
+    if request.method == "POST":
+        if not can(request.user, Action.CHANGE, anywhere=True):
+            raise PermissionRefused("You are not allowed to change how aspects are monitored.")
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.aspect_monitor(by=request.user, aspect=data["aspect"], series=data["series"], kpi=data["kpi"])
+            except ImsError as exc:
+                apply_error(request, form, exc)
+            else:
+                messages.success(request, _("Monitoring of %(ref)s saved.") % {"ref": data["aspect"].reference})
+                return redirect("kpis:aspect_monitoring")
+    aspects = list(aspects_visible_to(request.user).filter(significant=True, archived_at__isnull=True))
+    links: dict[int, list[AspectMonitoring]] = {a.pk: [] for a in aspects}
+    for link in AspectMonitoring.objects.filter(aspect__in=aspects).select_related("series", "kpi").order_by("pk"):
+        links[link.aspect_id].append(link)
+    rows = [(a, links[a.pk], can(request.user, Action.CHANGE, site_id=a.site_id)) for a in aspects]
+    context = {"rows": rows, "form": form, "may_change": can(request.user, Action.CHANGE, anywhere=True)}
+    return render(request, "kpis/aspect_monitoring.html", context, status=_status(request))
+
+
+@require_POST
+def aspect_unmonitor(request: HttpRequest, pk: int) -> HttpResponse:
+    link = (
+        AspectMonitoring.objects.select_related("aspect", "series", "kpi")
+        .filter(pk=pk, aspect__in=aspects_visible_to(request.user))
+        .first()
+    )
+    if link is None:
+        raise NotFound(f"No aspect monitoring link with id {pk} that you may see.")
+    what = link.series.reference if link.series else link.kpi.reference if link.kpi else ""
+    services.aspect_unmonitor(by=request.user, link=link)
+    text = _("%(what)s no longer monitors %(ref)s.")
+    messages.success(request, text % {"what": what, "ref": link.aspect.reference})
+    return redirect("kpis:aspect_monitoring")
