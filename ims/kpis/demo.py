@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from ims.kpis import services
-from ims.kpis.models import DegreeDays, Subgrouping
+from ims.kpis.models import ChartKind, ChartSignal, ControlChart, DegreeDays, Subgrouping
 from ims.monitoring.demo import milestones
 from ims.monitoring.importing import import_reading_items
 from ims.monitoring.models import Category, Frequency, Reading, Series, Source
@@ -96,6 +96,36 @@ def _bore(by: Any, site: Any, today: dt.date) -> Series:
         items.append({"series": series.reference, "ts": f"{today - dt.timedelta(days=back)}T07:00", "value": value})
     import_reading_items(by=by, items=items, source="demo", channel=Source.IMPORT)
     return series
+
+
+def _scrap_chart(by: Any, refs: dict[str, Series], today: dt.date) -> ControlChart | None:
+    """A p chart of the day's scrap against the parts made, limits from four months; only rule 1 is on."""
+    scrap, parts = refs.get("LYO-DEF-SCRAP"), refs.get("LYO-PROD-PARTS")
+    if scrap is None or parts is None:
+        return None
+    zone = ZoneInfo(scrap.site.time_zone)
+    start = dt.datetime.combine(today - dt.timedelta(days=150), dt.time(0), zone)
+    return services.chart_create(
+        by=by,
+        series=scrap,
+        size_series=parts,
+        kind=ChartKind.P,
+        reference="LYO-SPC-SCRAP",
+        name="Scrap fraction of machined parts, daily",
+        subgrouping=Subgrouping.DAY,
+        baseline_from=start,
+        baseline_to=start + dt.timedelta(days=120),
+        rules=["WE1"],
+    )
+
+
+def _open_breakage_event(by: Any, chart: ControlChart) -> None:
+    """The quality engineer opens a nonconformity from the scrap chart's signal on the day of the tool breakage."""
+    zone = ZoneInfo(chart.series.site.time_zone)
+    day = milestones().tool_breakage
+    for signal in ChartSignal.objects.filter(chart=chart, rule="WE1"):
+        if signal.point_ts.astimezone(zone).date() == day:
+            services.signal_open_event(by=by, signal=signal)
 
 
 def _baseline(by: Any, site: Any, parts: Series, today: dt.date) -> None:
@@ -229,7 +259,10 @@ def step_kpis(ctx: DemoContext) -> None:
         lsl=24.95,
         usl=25.05,
     )
-    services.scan_charts([chart])
+    scrap = _scrap_chart(by, refs, today)
+    services.scan_charts([chart] + ([scrap] if scrap else []))
+    if scrap is not None:
+        _open_breakage_event(by, scrap)
     services.equipment_create(
         by=by,
         site=site,

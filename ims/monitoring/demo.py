@@ -20,6 +20,8 @@ What the data shows (the dates are relative to the day of loading, see
 * **Waste segregation at Lyon** — cardboard and plastic film separated from
   general waste about ten months ago: landfill falls by two thirds and the
   diversion rate rises from about 60 % to nearly 80 %.
+* **A broken boring bar at Lyon** twelve days ago scraps 9 % of that day's
+  parts: the p chart of scrap against parts made flags the day.
 * Production follows the seasons, with August and Christmas shutdowns; the gas
   boilers follow the outside temperature (degree days); the scrap rate of
   machined parts falls slowly. The Lyon main meter is a six-digit register
@@ -63,6 +65,7 @@ class Milestones:
     segregation: dt.date  # Lyon: cardboard and film separated from general waste from this Monday
     leak: dt.date  # Lyon: chiller CH-2 leak found, first top-up
     leak_repair: dt.date  # Lyon: second top-up, joint re-brazed
+    tool_breakage: dt.date  # Lyon: a broken boring bar scraps a day's batch (the p chart's special cause)
 
 
 def _months_back(day: dt.date, months: int) -> dt.date:
@@ -83,7 +86,15 @@ def milestones(today: dt.date | None = None) -> Milestones:
         segregation=_monday(today - dt.timedelta(days=300)),
         leak=today - dt.timedelta(days=250),
         leak_repair=today - dt.timedelta(days=229),
+        tool_breakage=_weekday_before(today - dt.timedelta(days=12)),
     )
+
+
+def _weekday_before(day: dt.date) -> dt.date:
+    """``day`` or the last working day before it (Monday to Friday, not in a shutdown)."""
+    while day.weekday() >= 5 or History.shutdown("LYO", day):
+        day -= dt.timedelta(days=1)
+    return day
 
 
 @dataclass(frozen=True)
@@ -337,14 +348,20 @@ class History:
         ]
 
     def _scrap(self) -> Items:
-        """Scrap falls slowly from about 4.6 % to about 3.4 % of the parts made over the three years."""
+        """Scrap falls slowly from about 4.6 % to about 3.4 % of the parts made over the three years.
+
+        Each day's count varies as a binomial count would (normal approximation),
+        so a p chart of it is in statistical control — except on the day of the
+        tool breakage, when 9 % of the day's parts are scrapped.
+        """
         rng = self._rng("LYO-DEF-SCRAP")
         items = []
         span = len(self.days)
         for i, day in enumerate(self.days):
             made = self.production["LYO"][day]
-            rate = 0.046 - 0.012 * i / span
-            items.append(self._item("LYO-DEF-SCRAP", day, float(round(made * rate * rng.uniform(0.8, 1.2)))))
+            rate = 0.09 if day == self.when.tool_breakage else 0.046 - 0.012 * i / span
+            count = rng.gauss(made * rate, math.sqrt(made * rate * (1 - rate)))
+            items.append(self._item("LYO-DEF-SCRAP", day, float(max(0, round(count)))))
         return items
 
     def weeks(self) -> list[dt.date]:

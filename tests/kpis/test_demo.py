@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from ims.demo.loader import DemoContext
 from ims.kpis.demo import step_kpis
 from ims.kpis.energy import analyse
 from ims.kpis.models import ChartSignal, EnergyBaseline, Equipment, Kpi
-from ims.monitoring.demo import step_monitoring
+from ims.monitoring.demo import milestones, step_monitoring
 from ims.org.models import Site
+
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def test_demo_step(admin: Any, org: Any) -> None:
@@ -28,6 +31,15 @@ def test_demo_step(admin: Any, org: Any) -> None:
     assert result.comparison is not None
     assert result.comparison.savings > 0
     assert ChartSignal.objects.filter(chart__reference="LYO-SPC-BORE").exists()
+    breakage = milestones().tool_breakage
+    scrap = [
+        s
+        for s in ChartSignal.objects.filter(chart__reference="LYO-SPC-SCRAP")
+        if s.point_ts.astimezone(PARIS).date() == breakage
+    ]
+    assert [s.rule for s in scrap] == ["WE1"]
+    assert scrap[0].event is not None
+    assert scrap[0].event.source_type == "kpis.chartsignal"
     from django.utils import timezone
 
     today = timezone.localdate()
