@@ -21,6 +21,7 @@ from ims.kpis.chart_forms import ChartCreateForm, ChartEditForm
 from ims.kpis.models import ControlChart
 from ims.monitoring.models import Series
 from ims.spc import svg as spc_svg
+from ims.tabular.export import csv_bytes
 from ims.web.forms import apply_error
 
 
@@ -64,6 +65,19 @@ def chart_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_create": can(request.user, Action.CREATE, anywhere=True),
         },
     )
+
+
+def chart_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chart's data table as CSV: one row per point with its limits and the rules it breaks."""
+    chart = selectors.chart_get(request.user, pk)
+    result = analysis.analyse(chart)
+    if result.pair is None:
+        table = spc_svg.DataTable(caption="", header=("Point", "Value"), rows=())
+    else:
+        table = spc_svg.control_chart_table(result.pair.location, violations=result.violations, labels=result.labels)
+    response = HttpResponse(csv_bytes(table.header, table.rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{chart.reference}.csv"'
+    return response
 
 
 def _series_choices(user: Any, action: Action) -> QuerySet[Series]:

@@ -30,7 +30,7 @@ from ims.kpis.forms import (
     KpiLinkForm,
     TemplateKpiForm,
 )
-from ims.kpis.models import AspectMonitoring, Equipment, Kpi
+from ims.kpis.models import AspectMonitoring, Equipment, Kpi, KpiStatus
 from ims.kpis.templates import BY_KEY, TEMPLATES
 from ims.monitoring.selectors import series_visible_to
 from ims.objectives.selectors import objectives_visible_to
@@ -38,6 +38,7 @@ from ims.org.models import Organisation, Site
 from ims.org.selectors import sites_visible_to
 from ims.processes.selectors import processes_visible_to
 from ims.spc import svg as spc_svg
+from ims.tabular.export import csv_bytes
 from ims.web.forms import apply_error
 
 HISTORY_PERIODS = 12
@@ -98,6 +99,37 @@ def kpi_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "link_form": _link_form(request, kpi) if may_change else None,
         },
     )
+
+
+KPI_CSV_HEADER = ("Period", "Period start", "Value", "Unit", "Target", "At-risk threshold", "Direction", "Status")
+
+
+def _kpi_csv_row(kpi: Kpi, v: selectors.KpiValue) -> tuple[Any, ...]:
+    status = KpiStatus(v.status).label
+    return (v.label, v.start, v.value, kpi.unit, kpi.target, kpi.at_risk, kpi.get_direction_display(), status)
+
+
+def kpi_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The KPI's value per period, as on its page, as CSV."""
+    kpi = selectors.kpi_get(request.user, pk)
+    periods = selectors.recent_periods(kpi.period, count=HISTORY_PERIODS, today=timezone.localdate())
+    rows = [_kpi_csv_row(kpi, v) for v in selectors.values(kpi, periods=periods)]
+    response = HttpResponse(csv_bytes(KPI_CSV_HEADER, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{kpi.reference}.csv"'
+    return response
+
+
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """The dashboard's KPI table as CSV: each live KPI in the last period that has ended."""
+    context = report.dashboard_context(request.user)
+    rows = [
+        (kpi.reference, kpi.name, kpi.site.name if kpi.site else "", *_kpi_csv_row(kpi, v))
+        for kpi, v in context["rows"]
+    ]
+    header = ("Reference", "KPI", "Site", *KPI_CSV_HEADER)
+    response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="kpis-{context["today"]:%Y-%m-%d}.csv"'
+    return response
 
 
 def kpi_from_template(request: HttpRequest) -> HttpResponse:
