@@ -107,7 +107,7 @@ def analyse(chart: ControlChart) -> Analysis:
     rows = list(readings(chart.series).values_list("ts", "value"))[-MAX_POINTS:]
     groups = _groups(chart, rows, tz)
     moments = [g[-1][0] for g in groups]
-    labels = [m.astimezone(tz).strftime("%Y-%m-%d %H:%M") for m in moments]
+    labels = point_labels(moments, tz=tz, subgrouping=chart.subgrouping)
     base = [i for i, g in enumerate(groups) if chart.baseline_from <= g[0][0] and g[-1][0] < chart.baseline_to]
     try:
         rules = spc_rules.parse_rules(chart.rules)
@@ -117,6 +117,24 @@ def analyse(chart: ControlChart) -> Analysis:
     violations = spc_rules.check(pair.location, rules=rules)
     capability, problem = _capability(chart, groups, base)
     return Analysis(chart, pair, labels, moments, violations, capability, problem)
+
+
+def point_labels(moments: Sequence[dt.datetime], *, tz: ZoneInfo, subgrouping: str) -> list[str]:
+    """The axis label of each point, in the site's time zone, no longer than it needs to be.
+
+    A point per day is named by its date and a point per week by its ISO week,
+    like the periods of attribute charts. Points of single readings or of
+    fixed-size subgroups are named by their date while each day has at most one;
+    once a day has several, every label carries the time too, so they stay apart.
+    """
+    local = [m.astimezone(tz) for m in moments]
+    if subgrouping == Subgrouping.WEEK:
+        weeks = [m.date().isocalendar() for m in local]
+        return [f"{w.year}-W{w.week:02d}" for w in weeks]
+    days = [m.date() for m in local]
+    if subgrouping == Subgrouping.DAY or len(set(days)) == len(days):
+        return [day.isoformat() for day in days]
+    return [m.strftime("%Y-%m-%d %H:%M") for m in local]
 
 
 def _analyse_attribute(chart: ControlChart) -> Analysis:

@@ -90,6 +90,24 @@ def _nice_step(span: float) -> float:
     return 10 * power
 
 
+# Labels are placed without font metrics: at font-size 11 a character is about 6.5 px wide.
+CHAR_WIDTH = 6.5
+LABEL_GAP = 6  # px kept clear between neighbouring labels on an axis
+LINE_HEIGHT = 13  # px a line of font-size 11 needs across its baseline
+
+
+def text_width(text: str) -> float:
+    """Estimated width of ``text`` written at font-size 11."""
+    return CHAR_WIDTH * len(text)
+
+
+def label_step(*, widest: float, spacing: float) -> int:
+    """Label every how many positions, so labels up to ``widest`` px, ``spacing`` px apart, never touch."""
+    if spacing <= 0:
+        return 1
+    return max(1, math.ceil((widest + LABEL_GAP) / spacing))
+
+
 def _element_id(text: str) -> str:
     cleaned = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
     return cleaned if cleaned and cleaned[0].isalpha() else "chart-" + cleaned
@@ -168,14 +186,8 @@ def _axes(frame: _Frame, x_labels: Sequence[str], y_label: str) -> list[str]:
             f'<text x="{frame.left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">'
             f"{escape(fmt(tick, decimals))}</text>"
         )
-    every = max(1, math.ceil(frame.count / 12))
     base = frame.height - frame.bottom
-    for i, label in enumerate(x_labels):
-        if i % every == 0:
-            out.append(
-                f'<text x="{frame.x(i):.1f}" y="{base + 16}" text-anchor="middle" font-size="11" fill="{INK}">'
-                f"{escape(label)}</text>"
-            )
+    out += _x_labels(frame, x_labels)
     out.append(
         f'<line x1="{frame.left}" y1="{base}" x2="{frame.width - frame.right}" y2="{base}" stroke="{INK}"/>'
         f'<line x1="{frame.left}" y1="{frame.top}" x2="{frame.left}" y2="{base}" stroke="{INK}"/>'
@@ -185,6 +197,35 @@ def _axes(frame: _Frame, x_labels: Sequence[str], y_label: str) -> list[str]:
         out.append(
             f'<text x="14" y="{middle:.1f}" transform="rotate(-90 14 {middle:.1f})" text-anchor="middle" '
             f'font-size="11" fill="{INK}">{escape(y_label)}</text>'
+        )
+    return out
+
+
+def _x_labels(frame: _Frame, labels: Sequence[str]) -> list[str]:
+    """Labels under the axis at a regular step wide enough that no two touch, starting with the first point.
+
+    A label that would run off the side of the picture is written from its
+    point inwards instead, and left out if that brings it against its neighbour
+    (the first one always stays).
+    """
+    if not labels:
+        return []
+    every = label_step(widest=max(text_width(label) for label in labels), spacing=2 * frame.half_step())
+    y = frame.height - frame.bottom + 16
+    out: list[str] = []
+    previous_end = -math.inf
+    for i in range(0, len(labels), every):
+        x, width = frame.x(i), text_width(labels[i])
+        anchor, start = "middle", x - width / 2
+        if start < 0:
+            anchor, start = "start", x
+        elif x + width / 2 > frame.width:
+            anchor, start = "end", x - width
+        if i > 0 and start < previous_end + LABEL_GAP:
+            continue
+        previous_end = start + width
+        out.append(
+            f'<text x="{x:.1f}" y="{y}" text-anchor="{anchor}" font-size="11" fill="{INK}">{escape(labels[i])}</text>'
         )
     return out
 
@@ -243,8 +284,11 @@ def _marks(frame: _Frame, values: Sequence[float | None], marks: Sequence[Mark])
             continue
         # Away from the middle of the plot, where the centre line and most points are, but inside it.
         below = (value < middle and y + 17 <= base - 2) or y - 9 < frame.top + 2
+        # Near a side of the plot the label runs inwards from its point instead of being cut off.
+        half = text_width(mark.label) / 2
+        anchor = "start" if x - half < frame.left else "end" if x + half > frame.width - frame.right else "middle"
         out.append(
-            f'<text x="{x:.1f}" y="{y + 17 if below else y - 9:.1f}" text-anchor="middle" font-size="10" '
+            f'<text x="{x:.1f}" y="{y + 17 if below else y - 9:.1f}" text-anchor="{anchor}" font-size="10" '
             f'font-weight="bold" fill="{ALERT}" class="violation-label">{escape(mark.label)}</text>'
         )
     return out
@@ -447,6 +491,7 @@ _BAR_FILLS = (
     f'fill="{MUTED}"',
 )
 _LABEL_CHARS = 28  # longer category labels are shortened under the axis (the data table has them whole)
+_SLANT = 35  # degrees below the horizontal at which labels too wide for their bar are written
 
 
 def _bar_fill(index: int, ident: str) -> str:
@@ -498,7 +543,7 @@ def bar_chart_svg(
     labels = [_short(str(label)) for label in x_labels]
     right = 52 if percent_line else 16
     slot = (width - 64 - right) / count
-    slanted = any(len(label) * 6.5 > slot for label in labels)
+    slanted = any(text_width(label) + LABEL_GAP > slot for label in labels)
     bottom, left = 34, 64
     if slanted:  # written at −35°, ending under their bar: the first one must not run off the left edge
         bottom = 24 + round(0.62 * 6.2 * max(len(label) for label in labels))
@@ -553,18 +598,7 @@ def _bar_axes(
                 f"{pct} %</text>"
             )
         out.append(f'<line x1="{right}" y1="{frame.top}" x2="{right}" y2="{base}" stroke="{ALERT}"/>')
-    for i, label in enumerate(labels):
-        x = frame.x(i)
-        if slanted:
-            out.append(
-                f'<text x="{x:.1f}" y="{base + 12}" text-anchor="end" font-size="11" fill="{INK}" '
-                f'transform="rotate(-35 {x:.1f} {base + 12})">{escape(label)}</text>'
-            )
-        else:
-            out.append(
-                f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle" font-size="11" fill="{INK}">'
-                f"{escape(label)}</text>"
-            )
+    out += _bar_labels(frame, labels, slanted)
     out.append(
         f'<line x1="{frame.left}" y1="{base}" x2="{right}" y2="{base}" stroke="{INK}"/>'
         f'<line x1="{frame.left}" y1="{frame.top}" x2="{frame.left}" y2="{base}" stroke="{INK}"/>'
@@ -575,6 +609,36 @@ def _bar_axes(
             f'<text x="14" y="{middle:.1f}" transform="rotate(-90 14 {middle:.1f})" text-anchor="middle" '
             f'font-size="11" fill="{INK}">{escape(y_label)}</text>'
         )
+    return out
+
+
+def _bar_labels(frame: _Frame, labels: Sequence[str], slanted: bool) -> list[str]:
+    """Category labels, from the first bar at a step that keeps neighbours apart.
+
+    Slanted labels are parallel lines: two of them are a line height apart when
+    their bars are at least that far apart across the slant.
+    """
+    if not labels:
+        return []
+    spacing = 2 * frame.half_step()
+    if slanted:
+        every = max(1, math.ceil(LINE_HEIGHT / (spacing * math.sin(math.radians(_SLANT)))))
+    else:
+        every = label_step(widest=max(text_width(label) for label in labels), spacing=spacing)
+    base = frame.height - frame.bottom
+    out = []
+    for i in range(0, len(labels), every):
+        x = frame.x(i)
+        if slanted:
+            out.append(
+                f'<text x="{x:.1f}" y="{base + 12}" text-anchor="end" font-size="11" fill="{INK}" '
+                f'transform="rotate(-{_SLANT} {x:.1f} {base + 12})">{escape(labels[i])}</text>'
+            )
+        else:
+            out.append(
+                f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle" font-size="11" fill="{INK}">'
+                f"{escape(labels[i])}</text>"
+            )
     return out
 
 
