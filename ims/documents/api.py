@@ -9,6 +9,7 @@ stored file no longer matches.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -189,25 +190,46 @@ def _revision_out(revision: Revision) -> RevisionOut:
 
 
 def _document_out(document: Document) -> DocumentOut:
-    effective = selectors.effective(document)
-    open_rev = selectors.open_revision(document)
-    done, total = services.completion(document)
-    plain = {
-        name: getattr(document, name)
-        for name in DocumentOut.model_fields
-        if name not in {"site_ids", "clause_ids", "process_ids", "effective_revision_id", "open_revision_id"}
-        and name not in {"acknowledged", "asked_to_read"}
-    }
-    return DocumentOut(
-        **plain,
-        site_ids=sorted(document.sites.values_list("pk", flat=True)),
-        clause_ids=sorted(document.clauses.values_list("pk", flat=True)),
-        process_ids=sorted(document.processes.values_list("pk", flat=True)),
-        effective_revision_id=effective.pk if effective else None,
-        open_revision_id=open_rev.pk if open_rev else None,
-        acknowledged=done,
-        asked_to_read=total,
-    )
+    [out] = _documents_out([document])
+    return out
+
+
+def _links(through: Any, field: str, ids: list[int]) -> dict[int, list[int]]:
+    """Sorted ids of a document's sites, clauses or processes, per document id."""
+    links: dict[int, list[int]] = defaultdict(list)
+    for document_id, pk in through.objects.filter(document_id__in=ids).values_list("document_id", field):
+        links[document_id].append(pk)
+    return {d: sorted(pks) for d, pks in links.items()}
+
+
+def _documents_out(documents: list[Document]) -> list[DocumentOut]:
+    """Documents with their revisions in force and in progress and who read them, in a fixed number of queries."""
+    ids = [d.pk for d in documents]
+    effective = selectors.effective_map(ids)
+    open_revs = selectors.open_revision_map(ids)
+    completion = selectors.completion_map(ids)
+    sites = _links(Document.sites.through, "site_id", ids)
+    clauses = _links(Document.clauses.through, "clause_id", ids)
+    processes = _links(Document.processes.through, "process_id", ids)
+    derived = {"site_ids", "clause_ids", "process_ids", "effective_revision_id", "open_revision_id"}
+    derived |= {"acknowledged", "asked_to_read"}
+    rows = []
+    for document in documents:
+        current, open_rev = effective.get(document.pk), open_revs.get(document.pk)
+        done, total = completion[document.pk]
+        rows.append(
+            DocumentOut(
+                **{name: getattr(document, name) for name in DocumentOut.model_fields if name not in derived},
+                site_ids=sites.get(document.pk, []),
+                clause_ids=clauses.get(document.pk, []),
+                process_ids=processes.get(document.pk, []),
+                effective_revision_id=current.pk if current else None,
+                open_revision_id=open_rev.pk if open_rev else None,
+                acknowledged=done,
+                asked_to_read=total,
+            )
+        )
+    return rows
 
 
 def _by_ids(model: Any, qs: Any, ids: list[int] | None, field: str) -> list[Any] | None:
@@ -296,7 +318,7 @@ def list_documents(
         sort=sort,
     )
     page = paginate(request, qs, limit=limit, offset=offset)
-    page["items"] = [_document_out(d) for d in page["items"]]
+    page["items"] = _documents_out(page["items"])
     return page
 
 

@@ -124,13 +124,6 @@ class DocumentFieldsForm(forms.Form):
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = queryset
 
-    def check_record_fields(self, doc_type: str) -> None:
-        if doc_type == DocType.RECORD:
-            return
-        for name in ("retention_years", "disposal"):
-            if self.cleaned_data.get(name) not in (None, ""):
-                self.add_error(name, _("Only records have a retention period and disposal."))
-
 
 class DocumentCreateForm(DocumentFieldsForm):
     doc_type = forms.ChoiceField(label=_("Type"), choices=DocType.choices, initial=DocType.PROCEDURE)
@@ -157,21 +150,9 @@ class DocumentCreateForm(DocumentFieldsForm):
         owner.required = False
         owner.empty_label = str(_("Me"))
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self.check_record_fields(data.get("doc_type", ""))
-        return data
-
 
 class DocumentEditForm(VersionedForm, DocumentFieldsForm):
-    def __init__(self, *args: Any, doc_type: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.doc_type = doc_type
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        self.check_record_fields(self.doc_type)
-        return data
+    """The register entry of an existing document; the services refuse what its type does not allow."""
 
 
 class DraftForm(VersionedForm):

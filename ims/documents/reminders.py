@@ -8,24 +8,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from ims.accounts.models import Membership
 from ims.documents.master import audiences
 from ims.documents.models import (
     Acknowledgement,
-    ApprovalMode,
-    Decision,
-    Distribution,
     Document,
-    ReviewStep,
     Revision,
     RevisionStatus,
     StepRole,
 )
-from ims.documents.selectors import documents_visible_to
+from ims.documents.selectors import documents_visible_to, steps_to_sign_now, unread_by
 from ims.reminders.registry import Item, source
 
 S = RevisionStatus
@@ -65,30 +60,10 @@ def reviews_due(today: dt.date, user: Any) -> Iterator[Item]:
         yield Item(d.owner, f"{d.pk}:{due}:{stage}", subject, body, _path("documents:detail", d.pk))
 
 
-def _steps_waiting(user: Any) -> list[ReviewStep]:
-    """Pending steps of revisions in review; in sequence, only the step whose turn it is."""
-    steps = ReviewStep.objects.filter(
-        decision=Decision.PENDING, revision__status=S.IN_REVIEW, revision__document__archived_at__isnull=True
-    )
-    if user is not None:
-        mine = ReviewStep.objects.filter(revision_id=OuterRef("revision_id"), person=user, decision=Decision.PENDING)
-        steps = steps.filter(Exists(mine))
-    by_revision: dict[int, list[ReviewStep]] = defaultdict(list)
-    for step in steps.select_related("person", "revision__document", "revision__author").order_by(
-        "revision_id", "position", "pk"
-    ):
-        by_revision[step.revision_id].append(step)
-    waiting = []
-    for pending in by_revision.values():
-        in_sequence = pending[0].revision.document.approval_mode == ApprovalMode.SEQUENCE
-        waiting.extend(pending[:1] if in_sequence else pending)
-    return waiting
-
-
 @source("documents_signature")
 def signatures_waiting(today: dt.date, user: Any) -> Iterator[Item]:
     """To each reviewer and approver whose signature a revision in review waits for."""
-    for step in _steps_waiting(user):
+    for step in steps_to_sign_now(user):
         revision, document = step.revision, step.revision.document
         verb = "Approve" if step.role == StepRole.APPROVER else "Review"
         submitted = timezone.localtime(revision.submitted_at) if revision.submitted_at else None
@@ -102,22 +77,13 @@ def signatures_waiting(today: dt.date, user: Any) -> Iterator[Item]:
         )
 
 
-def _distributed_to(user: Any) -> Q:
-    """Distribution entries that take ``user`` in: by name, by one of their roles or by one of their sites."""
-    memberships = list(Membership.objects.filter(user=user).values_list("role", "site_id"))
-    roles = {role for role, _ in memberships}
-    sites = {site for _, site in memberships if site is not None}
-    return Q(user=user) | Q(role__in=roles) | Q(site_id__in=sites)
-
-
 @source("documents_acknowledgement")
 def reading_waiting(today: dt.date, user: Any) -> Iterator[Item]:
     """To each person asked to read a document: its effective revision, until they acknowledge it."""
-    revisions = Revision.objects.filter(status=S.EFFECTIVE, document__archived_at__isnull=True)
     if user is not None:
-        wanted = Distribution.objects.filter(_distributed_to(user), document_id=OuterRef("document_id"))
-        done = Acknowledgement.objects.filter(revision_id=OuterRef("pk"), user=user)
-        revisions = revisions.filter(Exists(wanted)).exclude(Exists(done))
+        revisions = Revision.objects.filter(unread_by(user))
+    else:
+        revisions = Revision.objects.filter(status=S.EFFECTIVE, document__archived_at__isnull=True)
     found = list(revisions.select_related("document").order_by("document__number"))
     if not found:
         return

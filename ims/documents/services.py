@@ -135,6 +135,20 @@ def _check_fields(fields: dict[str, Any], message: str) -> None:
         fields["area"] = area
 
 
+def _check_record_fields(doc_type: str, fields: dict[str, Any]) -> None:
+    """Retention and disposal are kept for records (evidence, 7.5.3.2); other documents live while in force."""
+    if doc_type == DocType.RECORD:
+        return
+    kind = DocType(doc_type).label
+    problems = {
+        "retention_years": f"Only records have a retention period, not a document of type “{kind}”. Leave it empty.",
+        "disposal": f"Only records have a disposal rule, not a document of type “{kind}”. Leave it empty.",
+    }
+    errors = {name: [message] for name, message in problems.items() if fields.get(name) not in (None, "")}
+    if errors:
+        raise ValidationFailed(errors)
+
+
 def _refs(items: Iterable[Any], attr: str = "pk") -> str:
     return ", ".join(sorted(str(getattr(i, attr)) for i in items)) or "none"
 
@@ -175,6 +189,7 @@ def document_create(
         raise ValidationFailed({"doc_type": [f"“{doc_type}” is not a type; use one of: {', '.join(DocType.values)}."]})
     fields["area"] = area
     _check_fields(fields, "Unknown field.")
+    _check_record_fields(doc_type, fields)
     if corrects is not None and (corrects.doc_type != DocType.RECORD or not _finalised(corrects)):
         raise ValidationFailed({"corrects": [f"{corrects.number} is not a finalised record."]})
     document = Document(
@@ -210,6 +225,7 @@ def document_update(
     _require(by, Action.CHANGE, document)
     _open(document)
     _check_fields(fields, "This field cannot be changed here.")
+    _check_record_fields(document.doc_type, fields)
     if sites is not None:
         new_sites = list(sites)
         require_sites(by, Action.CHANGE, new_sites, what="documents")

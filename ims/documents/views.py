@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -22,7 +22,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ims.accounts.models import Membership
 from ims.accounts.permissions import Action, can, visible
 from ims.accounts.roles import Role
 from ims.context.models import StandardServed
@@ -37,7 +36,6 @@ from ims.documents.models import (
     Distribution,
     DocType,
     Document,
-    ReviewStep,
     Revision,
     RevisionStatus,
 )
@@ -339,7 +337,6 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = DocumentEditForm(
         request.POST or None,
-        doc_type=document.doc_type,
         sites=(changeable | Site.objects.filter(pk__in=document.sites.values("pk"))).distinct().order_by("name"),
         processes=_processes(request.user),
         initial=initial,
@@ -474,51 +471,14 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("documents:revision", pk=pk)
 
 
-def reading_list(user: Any) -> QuerySet[Revision]:
-    """Effective revisions the person is asked to read (by name, role or site) and has not acknowledged."""
-    mine = Membership.objects.filter(user=user)
-    asked = Distribution.objects.filter(
-        Q(user=user) | Q(role__in=mine.values("role")) | Q(site_id__in=mine.filter(site__isnull=False).values("site"))
-    )
-    return (
-        selectors.revisions_visible_to(user)
-        .filter(status=S.EFFECTIVE, document__archived_at__isnull=True, document__in=asked.values("document"))
-        .exclude(acknowledgements__user=user)
-        .order_by("effective_at", "pk")
-    )
-
-
-def awaiting_signature(user: Any) -> list[dict[str, Any]]:
-    """Revisions in review with a pending step of the person, and whom they wait for in a sequence."""
-    steps = (
-        ReviewStep.objects.filter(
-            person=user,
-            decision=Decision.PENDING,
-            revision__status=S.IN_REVIEW,
-            revision__document__archived_at__isnull=True,
-        )
-        .select_related("revision__document")
-        .order_by("revision__submitted_at", "pk")
-    )
-    rows = []
-    for step in steps:
-        first = None
-        if step.revision.document.approval_mode == "sequence":
-            first = (
-                step.revision.steps.filter(decision=Decision.PENDING)
-                .order_by("position")
-                .select_related("person")
-                .first()
-            )
-        rows.append({"step": step, "waiting_for": first.person if first and first.pk != step.pk else None})
-    return rows
-
-
 def to_read(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "documents/to_read.html",
-        {"reading": list(reading_list(request.user)), "signing": awaiting_signature(request.user)},
+        {
+            "reading": list(selectors.reading_list(request.user)),
+            "signing": selectors.awaiting_signature(request.user),
+        },
     )
 
 

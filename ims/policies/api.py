@@ -150,8 +150,17 @@ class VersionIn(Schema):
 
 
 def _policy_out(policy: Policy) -> PolicyOut:
-    current = selectors.in_force(policy)
-    draft = selectors.draft_of(policy)
+    return _policy_row(policy, current=selectors.in_force(policy), draft=selectors.draft_of(policy))
+
+
+def _policy_rows(policies: list[Policy]) -> list[PolicyOut]:
+    """A page of the register: the revisions in force and the drafts read once for all rows."""
+    current = selectors.in_force_map(policies)
+    drafts = selectors.draft_map(policies)
+    return [_policy_row(p, current=current.get(p.pk), draft=drafts.get(p.pk)) for p in policies]
+
+
+def _policy_row(policy: Policy, *, current: PolicyRevision | None, draft: PolicyRevision | None) -> PolicyOut:
     return PolicyOut(
         **{name: getattr(policy, name) for name in PolicyOut.model_fields if hasattr(policy, name)},
         in_force_revision_id=current.pk if current else None,
@@ -216,7 +225,7 @@ def list_policies(
         sort=sort,
     )
     page = paginate(request, qs, limit=limit, offset=offset)
-    page["items"] = [_policy_out(p) for p in page["items"]]
+    page["items"] = _policy_rows(page["items"])
     return page
 
 

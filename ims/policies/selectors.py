@@ -58,6 +58,12 @@ def draft_of(policy: Policy) -> PolicyRevision | None:
     return policy.revisions.filter(status=RevisionStatus.DRAFT).first()
 
 
+def draft_map(policies: list[Policy]) -> dict[int, PolicyRevision]:
+    """The draft per policy id (a policy has at most one), in one query."""
+    drafts = PolicyRevision.objects.filter(policy__in=[p.pk for p in policies], status=RevisionStatus.DRAFT)
+    return {revision.policy_id: revision for revision in drafts}
+
+
 def policy_list(
     user: Any,
     *,
