@@ -4,6 +4,11 @@ Everything is read from the monthly activity and the inventory, never from
 the readings, except the waste diversion rate, which
 :func:`ims.monitoring.selectors.diversion` works out per route.
 Each table is what its chart shows, so the page, the CSV and a PDF agree.
+
+Site totals count each unit of consumption once: a sub-meter is left out
+when a meter above it is in the same total. The year-on-year comparison is
+like for like: in the year still running, only the months that have ended,
+against the same months of the year before.
 """
 
 from __future__ import annotations
@@ -47,13 +52,36 @@ def _convert(value: float, unit: str, target: str) -> float | None:
         return None
 
 
+def counted_series(*, site_ids: list[int], categories: tuple[str, ...]) -> list[int]:
+    """The series of these categories whose consumption counts in a site total.
+
+    A sub-meter is left out when any meter above it is of these categories too,
+    since that meter's consumption already includes it. Under a meter that the
+    total leaves out (a heat meter over an electricity sub-meter, say), it counts.
+    """
+    rows = list(Series.objects.filter(site_id__in=site_ids).values_list("pk", "parent_id", "category"))
+    parent_of: dict[int, int | None] = {pk: parent for pk, parent, _category in rows}
+    category_of = {pk: category for pk, _parent, category in rows}
+    counted = []
+    for pk, first_parent, category in rows:
+        if category not in categories:
+            continue
+        seen = {pk}
+        parent: int | None = first_parent
+        while parent is not None and parent not in seen and category_of.get(parent) not in categories:
+            seen.add(parent)
+            parent = parent_of.get(parent)
+        if parent is None or parent in seen:
+            counted.append(pk)
+    return counted
+
+
 def resource_by_month(*, year: int, site_ids: list[int], resource: str) -> list[float]:
-    """A resource's total in each month of ``year``, in the resource's unit."""
+    """A resource's total in each month of ``year``, in the resource's unit, each sub-meter counted once."""
     categories, target = RESOURCES[resource]
     totals = [0.0] * 12
     rows = MonthlyActivity.objects.filter(
-        series__site_id__in=site_ids,
-        series__category__in=categories,
+        series_id__in=counted_series(site_ids=site_ids, categories=categories),
         month__gte=dt.date(year, 1, 1),
         month__lte=dt.date(year, 12, 1),
     ).values_list("series__unit", "month", "quantity")
@@ -120,6 +148,26 @@ def ratio(a: float, b: float) -> float | None:
 def yoy(current: float, previous: float) -> float | None:
     """Change against the previous year, in percent."""
     return 100 * (current - previous) / previous if previous else None
+
+
+def ended_months(*, year: int, today: dt.date) -> int:
+    """How many months of ``year`` have ended by ``today``: 12 for a past year, 0 for a future one."""
+    if year < today.year:
+        return 12
+    if year > today.year:
+        return 0
+    return today.month - 1
+
+
+def months_span(months: int, year: int) -> str:
+    """The months compared, for a caption: “January to October, 2026 against 2025”."""
+    if months >= 12:
+        return f"whole year, {year} against {year - 1}"
+    if months <= 0:
+        return f"no month of {year} has ended yet"
+    first, last = dt.date(year, 1, 1), dt.date(year, months, 1)
+    span = f"{first:%B}" if months == 1 else f"{first:%B} to {last:%B}"
+    return f"{span}, {year} against {year - 1}"
 
 
 def month_labels(year: int) -> list[str]:

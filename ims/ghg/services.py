@@ -4,6 +4,7 @@ A source's factor is checked against the inventory's GWP set when it is
 chosen: a CO2e factor stated with another set (the EPA's AR4 waste factors
 in an AR5 inventory) is refused naming the factor; a factor given as mass of
 each gas is accepted, since its gases are weighed with the inventory's set.
+A sub-meter is never a source: its consumption is inside its main meter's.
 """
 
 from __future__ import annotations
@@ -54,6 +55,17 @@ def _check_factors(source: EmissionSource, gwp: str) -> None:
 
 
 def _source_rules(source: EmissionSource) -> None:
+    parent = source.series.parent
+    if parent is not None:
+        # The main meter's consumption already includes the sub-meter's: counting both doubles it.
+        raise ValidationFailed(
+            {
+                "series": [
+                    f"{source.series.reference} is a sub-meter of {parent.reference}, "
+                    "whose consumption is already in the inventory."
+                ]
+            }
+        )
     if source.scope == Scope.SCOPE_3 and source.scope3_category is None:
         raise ValidationFailed({"scope3_category": ["Say which scope 3 category (1–15) this source belongs to."]})
     if source.scope != Scope.SCOPE_3 and source.scope3_category is not None:

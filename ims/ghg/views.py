@@ -163,7 +163,9 @@ def _production(request: HttpRequest, site_ids: list[int]) -> tuple[Series | Non
     return chosen, choices
 
 
-def _dashboard_tables(year: int, site_ids: list[int], production: Series | None) -> list[dash.Table]:
+def _dashboard_tables(
+    year: int, site_ids: list[int], production: Series | None, today: dt.date | None = None
+) -> list[dash.Table]:
     labels = dash.month_labels(year)
     resources = {r: dash.resource_by_month(year=year, site_ids=site_ids, resource=r) for r in dash.RESOURCES}
     previous = {r: dash.resource_by_month(year=year - 1, site_ids=site_ids, resource=r) for r in dash.RESOURCES}
@@ -179,15 +181,21 @@ def _dashboard_tables(year: int, site_ids: list[int], production: Series | None)
         [[labels[m], *(dash.kg(resources[r][m]) for r in dash.RESOURCES)] for m in range(12)],
     )
 
-    def total(scopes: dict[str, list[float]]) -> float:
-        return sum(sum(scopes[k]) for k in ("1", "2-market", "3"))
+    # Like for like: in the year still running, only the months that have ended, in both years.
+    months = dash.ended_months(year=year, today=today or timezone.localdate())
 
-    lines = [(f"{r.capitalize()} ({unit_of[r]})", sum(resources[r]), sum(previous[r])) for r in dash.RESOURCES]
+    def upto(values: list[float]) -> float:
+        return sum(values[:months])
+
+    def total(scopes: dict[str, list[float]]) -> float:
+        return sum(upto(scopes[k]) for k in ("1", "2-market", "3"))
+
+    lines = [(f"{r.capitalize()} ({unit_of[r]})", upto(resources[r]), upto(previous[r])) for r in dash.RESOURCES]
     lines.append(("CO2e, kg (scopes 1, 2 market, 3)", total(co2e), total(co2e_prev)))
     unit = production.unit if production is not None else ""
     yoy_rows = []
     for name, now, before in lines:
-        intensity, intensity_before = dash.ratio(now, sum(made)), dash.ratio(before, sum(made_prev))
+        intensity, intensity_before = dash.ratio(now, upto(made)), dash.ratio(before, upto(made_prev))
         change = dash.yoy(now, before)
         yoy_rows.append(
             [
@@ -199,11 +207,21 @@ def _dashboard_tables(year: int, site_ids: list[int], production: Series | None)
                 "—" if intensity is None else f"{intensity:.4g}",
             ]
         )
+    # The columns name the months too, so the CSV (which has no caption) says what it compares.
+    span = {0: "no months ", 1: f"{labels[0]} ", 12: ""}.get(months, f"{labels[0]}–{labels[months - 1]} ")
     yoy_table = dash.Table(
         "year-on-year",
         f"Year on year and intensity per {unit or 'unit of production'}"
-        + (f" of {production.reference}" if production else ""),
-        ["Indicator", str(year - 1), str(year), "Change", f"Per {unit} {year - 1}", f"Per {unit} {year}"],
+        + (f" of {production.reference}" if production else "")
+        + f": {dash.months_span(months, year)}",
+        [
+            "Indicator",
+            f"{span}{year - 1}",
+            f"{span}{year}",
+            "Change",
+            f"Per {unit} {span}{year - 1}",
+            f"Per {unit} {span}{year}",
+        ],
         yoy_rows,
     )
     return [resource_table, yoy_table]

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ims.api.auth import ApiRequest
 from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
-from ims.core.errors import ValidationFailed
+from ims.core.errors import NotFound, ValidationFailed
 from ims.monitoring import export, selectors, services
 from ims.monitoring.importing import MAX_UPLOAD_BYTES, ReadingsReport, import_reading_items, import_readings
 from ims.monitoring.models import ImportMapping, Reading, Series, Source
@@ -47,6 +47,8 @@ class SeriesOut(BaseModel):
     waste_route: str
     equipment: str
     description: str
+    parent_id: int | None = Field(description="Sub-meter of this series (its main meter), or null")
+    parent: str | None = Field(description="Reference of the main meter, or null")
     archived_at: dt.datetime | None
     updated_at: dt.datetime
     version: int
@@ -69,6 +71,8 @@ class SeriesIn(Schema):
     waste_route: str = ""
     equipment: str = ""
     description: str = ""
+    parent_id: int | None = Field(None, description="Sub-meter of this series (its main meter)")
+    parent: str | None = Field(None, description="Or the main meter by reference, e.g. LYO-ELEC-MAIN")
 
 
 class SeriesPatch(Schema):
@@ -87,6 +91,8 @@ class SeriesPatch(Schema):
     waste_route: str | None = None
     equipment: str | None = None
     description: str | None = None
+    parent_id: int | None = Field(None, description="Sub-meter of this series; null: not a sub-meter")
+    parent: str | None = Field(None, description="Or the main meter by reference")
 
 
 class VersionIn(Schema):
@@ -237,7 +243,30 @@ class MappingPatch(Schema):
 
 
 def _series_out(series: Series) -> SeriesOut:
-    return SeriesOut.model_validate(series)
+    data = {name: getattr(series, name) for name in SeriesOut.model_fields if name != "parent"}
+    return SeriesOut(**data, parent=series.parent.reference if series.parent else None)
+
+
+def _take_parent(request: ApiRequest, fields: dict[str, Any]) -> None:
+    """Replace ``parent_id`` / ``parent`` (a reference) in ``fields`` by the series they name."""
+    if "parent_id" not in fields and "parent" not in fields:
+        return
+    pk, reference = fields.pop("parent_id", None), (fields.pop("parent", None) or "").strip()
+    found: Series | None = None
+    if pk is not None:
+        try:
+            found = selectors.series_get(request.auth, pk)
+        except NotFound as exc:
+            raise ValidationFailed({"parent_id": [exc.detail]}) from None
+    if reference:
+        try:
+            named = selectors.series_by_reference(request.auth, reference)
+        except NotFound as exc:
+            raise ValidationFailed({"parent": [exc.detail]}) from None
+        if found is not None and found.pk != named.pk:
+            raise ValidationFailed({"parent": [f"{named.reference} is not the series with id {pk}; give one of them."]})
+        found = named
+    fields["parent"] = found
 
 
 # -- series --------------------------------------------------------------------------------------
@@ -255,7 +284,7 @@ def list_series(
     offset: int = 0,
 ) -> Any:
     qs = selectors.series_list(request.auth, q=q, site_id=site_id, category=category, archived=archived, sort=sort)
-    page = paginate(request, qs, limit=limit, offset=offset)
+    page = paginate(request, qs.select_related("parent"), limit=limit, offset=offset)
     page["items"] = [_series_out(s) for s in page["items"]]
     return page
 
@@ -264,6 +293,7 @@ def list_series(
 def create_series(request: ApiRequest, payload: SeriesIn) -> Status[Any]:
     fields = payload.dict()
     site = site_get(request.auth, fields.pop("site_id"))
+    _take_parent(request, fields)
     return Status(201, _series_out(services.series_create(by=request.auth, site=site, **fields)))
 
 
@@ -277,6 +307,7 @@ def update_series(request: ApiRequest, series_id: int, payload: SeriesPatch) -> 
     fields = payload.dict(exclude_unset=True)
     version = fields.pop("version")
     series = selectors.series_get(request.auth, series_id)
+    _take_parent(request, fields)
     return _series_out(services.series_update(by=request.auth, series=series, version=version, **fields))
 
 

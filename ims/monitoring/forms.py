@@ -15,6 +15,7 @@ from ims.monitoring.models import (
     Layout,
     Quality,
     ReadingKind,
+    Series,
     Source,
     WasteRoute,
     WasteStream,
@@ -58,6 +59,20 @@ class SeriesFieldsForm(forms.Form):
     waste_route = forms.ChoiceField(label=_("Waste route"), choices=_blank(WasteRoute.choices), required=False)
     equipment = forms.CharField(label=_("Meter or instrument"), max_length=200, required=False)
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, parents: QuerySet[Series], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"] = forms.ModelChoiceField(
+            label=_("Sub-meter of"),
+            queryset=parents,
+            required=False,
+            empty_label=str(_("None: a main meter or a metric of its own")),
+            help_text=_(
+                "The meter of the same site whose consumption already includes this one; "
+                "site totals then leave this one out."
+            ),
+        )
+        self.order_fields(["name", "category", "parent"])
 
 
 class SeriesCreateForm(SeriesFieldsForm):

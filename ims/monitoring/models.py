@@ -6,6 +6,10 @@ defects, waste collected by stream and route). Its *readings* are the
 measurements, kept in the series' unit. Readings are the largest table of the
 system (an hourly meter is 8,760 rows a year), so :class:`Reading` stays
 narrow and is written in bulk by :mod:`ims.monitoring.importing`.
+
+A *sub-meter* names its main meter as ``parent``: its consumption is already
+inside the main meter's, so site totals leave it out, while KPIs and energy
+baselines use it freely (that is what sub-meters are for).
 """
 
 from __future__ import annotations
@@ -161,6 +165,15 @@ class Series(VersionedModel):
         max_length=200, blank=True, help_text=_("Meter or instrument, e.g. its serial number.")
     )
     description = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="submeters",
+        verbose_name=_("Sub-meter of"),
+        help_text=_("The series whose consumption already includes this one, e.g. the site's main meter."),
+    )
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:

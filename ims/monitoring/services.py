@@ -5,6 +5,11 @@ archiving one *change*. A manual reading needs *create* at the series' site
 (so contributors, who only report, do not enter readings), and replacing an
 existing reading needs *change*. Imports need *change* (they may overwrite);
 see :mod:`ims.monitoring.importing`.
+
+A sub-meter (``parent``) hangs under a live main meter of the same site that
+measures the same kind of quantity, without loops; a main meter cannot be
+archived while live sub-meters still hang under it, nor a sub-meter restored
+under an archived one.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ SERIES_FIELDS = (
     "waste_route",
     "equipment",
     "description",
+    "parent",
 )
 # What readings already stored depend on: fixed once a series has readings.
 FIXED_WITH_READINGS = ("unit", "reading_kind")
@@ -107,8 +113,45 @@ def _rules(series: Series) -> None:
     if lo is not None and hi is not None and lo > hi:
         errors["expected_max"] = ["The highest expected value is below the lowest."]
     errors.update(_waste_rules(series, unit_ok="unit" not in errors))
+    problem = _parent_problem(series, unit_ok="unit" not in errors)
+    if problem:
+        errors["parent"] = [problem]
     if errors:
         raise ValidationFailed(errors)
+
+
+def _parent_problem(series: Series, *, unit_ok: bool) -> str:
+    """Why ``series`` cannot be a sub-meter of its ``parent``, or ''."""
+    parent = series.parent
+    if parent is None:
+        return ""
+    if series.pk is not None and parent.pk == series.pk:
+        return "A series cannot be a sub-meter of itself."
+    if parent.archived_at is not None:
+        return f"{parent.reference} is archived; choose a main meter in use."
+    if parent.site_id != series.site_id:
+        return f"{parent.reference} is at {parent.site}; a sub-meter is at the same site as its main meter."
+    if ReadingKind.SAMPLE in (series.reading_kind, parent.reading_kind):
+        return "Instantaneous samples do not add up; only meters of consumption have sub-meters."
+    if unit_ok and parent.quantity != series.quantity:
+        return (
+            f"{parent.reference} measures {parent.quantity} ({parent.unit}) and this series {series.quantity} "
+            f"({series.unit}); a sub-meter measures part of what its main meter measures."
+        )
+    chain = _ancestors(parent)
+    if series.pk is not None and series.pk in chain:
+        return f"{parent.reference} is itself under this series; a sub-meter cannot contain its own main meter."
+    return ""
+
+
+def _ancestors(series: Series) -> list[int]:
+    """The ids of ``series`` and of the meters above it, nearest first (stops at a loop)."""
+    chain = [series.pk]
+    following = series.parent_id
+    while following is not None and following not in chain:
+        chain.append(following)
+        following = Series.objects.filter(pk=following).values_list("parent_id", flat=True).first()
+    return chain
 
 
 def _waste_rules(series: Series, *, unit_ok: bool) -> dict[str, list[str]]:
@@ -188,6 +231,12 @@ def series_archive(*, by: Any, series: Series, version: int) -> Series:
     _require(by, Action.CHANGE, series.site)
     if series.archived_at is not None:
         raise WorkflowError(f"{series.reference} is already archived.")
+    live = list(series.submeters.filter(archived_at__isnull=True).values_list("reference", flat=True))
+    if live:
+        raise WorkflowError(
+            f"{series.reference} still has sub-meters in use ({', '.join(live)}); "
+            "archive them or take them out from under it first."
+        )
     return update_record(series, by=by, version=version, changes={"archived_at": timezone.now()}, note="archived")
 
 
@@ -196,6 +245,11 @@ def series_restore(*, by: Any, series: Series, version: int) -> Series:
     _require(by, Action.CHANGE, series.site)
     if series.archived_at is None:
         raise WorkflowError(f"{series.reference} is not archived.")
+    parent = series.parent
+    if parent is not None and parent.archived_at is not None:
+        raise WorkflowError(
+            f"{series.reference} is a sub-meter of {parent.reference}, which is archived; restore it first."
+        )
     return update_record(series, by=by, version=version, changes={"archived_at": None}, note="restored")
 
 

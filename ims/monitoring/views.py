@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -197,6 +198,7 @@ def series_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_change": open_record and can(request.user, Action.CHANGE, site_id=series.site_id),
             "may_restore": not open_record and can(request.user, Action.CHANGE, site_id=series.site_id),
             "may_record": open_record and can(request.user, Action.CREATE, site_id=series.site_id),
+            "submeters": list(series.submeters.order_by("archived_at", "reference")),
             "history": None if history is None else list(history[:100]),
         },
     )
@@ -210,7 +212,10 @@ def series_create(request: HttpRequest) -> HttpResponse:
     current = current_site_id(request)
     if current and sites.filter(pk=current).exists():
         initial["site"] = current
-    form = SeriesCreateForm(request.POST or None, sites=sites.order_by("name"), initial=initial)
+    parents = selectors.series_visible_to(request.user).filter(archived_at__isnull=True, site__in=sites)
+    form = SeriesCreateForm(
+        request.POST or None, sites=sites.order_by("name"), parents=parents.order_by("reference"), initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -229,7 +234,10 @@ def series_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(request.user, Action.CHANGE, site_id=series.site_id, what=f"monitoring series of {series.site}")
     initial: dict[str, Any] = {name: getattr(series, name) for name in services.SERIES_FIELDS}
     initial["version"] = series.version
-    form = SeriesEditForm(request.POST or None, initial=initial)
+    parents = Series.objects.filter(site_id=series.site_id).exclude(pk=series.pk)
+    # A parent archived since it was chosen stays listed, so the form shows what is stored.
+    parents = parents.filter(Q(archived_at__isnull=True) | Q(pk=series.parent_id))
+    form = SeriesEditForm(request.POST or None, parents=parents.order_by("reference"), initial=initial)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
