@@ -138,6 +138,7 @@ def _baseline(by: Any, site: Any, parts: Series, today: dt.date) -> None:
         category=Category.ELECTRICITY,
         unit="kWh",
         source=Source.IMPORT,
+        parent=Series.objects.filter(site=site, reference="LYO-ELEC-MAIN").first(),
     )
     monday = today - dt.timedelta(days=today.weekday())
     improved = monday - dt.timedelta(weeks=4)

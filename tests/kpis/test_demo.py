@@ -10,6 +10,7 @@ from ims.kpis.demo import step_kpis
 from ims.kpis.energy import analyse
 from ims.kpis.models import ChartSignal, EnergyBaseline, Equipment, Kpi
 from ims.monitoring.demo import milestones, step_monitoring
+from ims.monitoring.models import Series
 from ims.org.models import Site
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -44,3 +45,6 @@ def test_demo_step(admin: Any, org: Any) -> None:
 
     today = timezone.localdate()
     assert [e.reference for e in Equipment.objects.all() if e.overdue(today)] == ["LYO-EQ-BG07"]
+    hall = Series.objects.get(reference="LYO-ELEC-HALL")
+    assert hall.parent is not None
+    assert hall.parent.reference == "LYO-ELEC-MAIN"  # a sub-meter: not counted twice in the site's energy
