@@ -36,11 +36,11 @@ lint: install
 	IMS_DEBUG=true $(BIN)/ims makemigrations --check --dry-run
 
 test-sqlite: install
-	$(BIN)/python -m pytest -n $${IMS_TEST_WORKERS:-auto}
+	$(BIN)/python -m pytest -n $${IMS_TEST_WORKERS:-auto} --dist loadgroup
 
 test-postgres: install
 	@if $(BIN)/python -m tests.postgres_available "$(IMS_TEST_POSTGRES)"; then \
-	  DATABASE_URL="$(IMS_TEST_POSTGRES)" $(BIN)/python -m pytest -n $${IMS_TEST_WORKERS:-auto} -m "not browser"; \
+	  DATABASE_URL="$(IMS_TEST_POSTGRES)" $(BIN)/python -m pytest -n $${IMS_TEST_WORKERS:-auto} --dist loadgroup -m "not browser"; \
 	elif [ -n "$$CI" ]; then echo "PostgreSQL at $(IMS_TEST_POSTGRES) is not reachable; CI requires it." >&2; exit 1; \
 	else echo "*** PostgreSQL run NOT done: no server at $(IMS_TEST_POSTGRES). Set IMS_TEST_POSTGRES to run it. ***" >&2; fi
 
