@@ -100,11 +100,16 @@ def _groups(
 
 
 def analyse(chart: ControlChart) -> Analysis:
-    """The chart's points over all readings, limits from the baseline window, rule violations, capability."""
+    """The chart's points, limits from the baseline window, rule violations, capability.
+
+    A chart starts at its baseline window: readings before it are history the
+    limits were not meant for, and would only show up as violations of them.
+    """
     if chart.is_attribute:
         return _analyse_attribute(chart)
     tz = ZoneInfo(chart.series.site.time_zone)
-    rows = list(readings(chart.series).values_list("ts", "value"))[-MAX_POINTS:]
+    since = readings(chart.series).filter(ts__gte=chart.baseline_from)
+    rows = list(since.values_list("ts", "value"))[-MAX_POINTS:]
     groups = _groups(chart, rows, tz)
     moments = [g[-1][0] for g in groups]
     labels = point_labels(moments, tz=tz, subgrouping=chart.subgrouping)
@@ -176,7 +181,7 @@ def _tally(day: dt.date, tz: ZoneInfo, subgrouping: str, count: float | None, si
 
 
 def attribute_points(chart: ControlChart) -> tuple[list[Tally], list[Skipped]]:
-    """The periods plotted on an attribute chart and those skipped, oldest first.
+    """The periods plotted on an attribute chart and those skipped, oldest first, from the baseline window on.
 
     Raises :class:`DataProblem` for readings no such chart can plot: a
     negative count or size, more nonconforming items than the sample (p, np),
@@ -190,6 +195,8 @@ def attribute_points(chart: ControlChart) -> tuple[list[Tally], list[Skipped]]:
     skipped: list[Skipped] = []
     for day in sorted(set(counts) | set(sizes)):
         tally = _tally(day, tz, chart.subgrouping, counts.get(day), sizes.get(day))
+        if tally.end <= chart.baseline_from:  # the chart starts at its baseline window
+            continue
         reason = _skip_reason(tally, sized=sized)
         if reason:
             skipped.append(Skipped(tally.label, reason))
