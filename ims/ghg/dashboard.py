@@ -92,6 +92,29 @@ def resource_by_month(*, year: int, site_ids: list[int], resource: str) -> list[
     return totals
 
 
+@dataclass(frozen=True)
+class Left:
+    """A series of a resource's categories that its total cannot include: its unit does not convert."""
+
+    reference: str
+    unit: str
+    resource: str
+    target: str
+
+
+def left_out(*, site_ids: list[int]) -> list[Left]:
+    """Series the resource totals leave out because their unit is not one of the resource's (gas in m³ for kWh)."""
+    found = []
+    for resource, (categories, target) in RESOURCES.items():
+        counted = counted_series(site_ids=site_ids, categories=categories)
+        for reference, unit in (
+            Series.objects.filter(pk__in=counted).order_by("reference").values_list("reference", "unit")
+        ):
+            if _convert(1.0, unit, target) is None:
+                found.append(Left(reference, unit, resource, UNIT_LABELS[target]))
+    return found
+
+
 def production_by_month(*, year: int, series: Series | None) -> list[float]:
     totals = [0.0] * 12
     if series is None:

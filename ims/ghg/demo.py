@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 SOURCES: dict[str, tuple[str, int | None, str]] = {
     "LYO-ELEC-MAIN": (Scope.SCOPE_2, None, "7_400_4000_5_1"),
     "BRQ-ELEC-MAIN": (Scope.SCOPE_2, None, "7_400_4000_5_1"),
-    "LYO-GAS-MAIN": (Scope.SCOPE_1, None, "1_100_1004_1_1"),
-    "BRQ-GAS-MAIN": (Scope.SCOPE_1, None, "1_100_1004_1_1"),
+    "LYO-GAS-MAIN": (Scope.SCOPE_1, None, "1_100_1004_6_1"),
+    "BRQ-GAS-MAIN": (Scope.SCOPE_1, None, "1_100_1004_6_1"),
     "LYO-FUEL-DIESEL": (Scope.SCOPE_1, None, "1_101_1011_8_1"),
     "LYO-WASTE-SWARF": (Scope.SCOPE_3, Scope3Category.WASTE, "20_504_5366_15_1"),
     "LYO-WASTE-GENERAL": (Scope.SCOPE_3, Scope3Category.WASTE, "20_507_5313_15_1"),

@@ -255,6 +255,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "charts": charts,
         "tables": [*_inventory_tables(year, site_ids, f["sites"]), *_dashboard_tables(year, site_ids, production)],
         "diversion": dash.diversion_rate(year=year, site_ids=site_ids),
+        "left_out": dash.left_out(site_ids=site_ids),
         "latest": [(x, calculation_url(x)) for x in latest],
         "query": request.GET.urlencode(),
     }

@@ -121,7 +121,12 @@ SERIES = (
         extra={"register_rollover": LYON_ROLLOVER, "expected_max": 800, "equipment": "Itron ACE6000"},
     ),
     DemoSeries(
-        "LYO", "LYO-GAS-MAIN", "Natural gas, boiler house", Category.NATURAL_GAS, "m3", extra={"expected_max": 1200}
+        "LYO",
+        "LYO-GAS-MAIN",
+        "Natural gas, boiler house (kWh gross CV, as billed)",
+        Category.NATURAL_GAS,
+        "kWh",
+        extra={"expected_max": 12600},
     ),
     DemoSeries("LYO", "LYO-WATER-MAIN", "Mains water", Category.WATER, "m3", extra={"expected_max": 120}),
     DemoSeries(
@@ -192,7 +197,13 @@ SERIES = (
         frequency=Frequency.HOUR,
         extra={"expected_max": 500},
     ),
-    DemoSeries("BRQ", "BRQ-GAS-MAIN", "Natural gas, paint oven and heating", Category.NATURAL_GAS, "m3"),
+    DemoSeries(
+        "BRQ",
+        "BRQ-GAS-MAIN",
+        "Natural gas, paint oven and heating (kWh gross CV, as billed)",
+        Category.NATURAL_GAS,
+        "kWh",
+    ),
     DemoSeries("BRQ", "BRQ-PROD-ASSY", "Assemblies shipped", Category.PRODUCTION, "piece"),
     DemoSeries(
         "BRQ",
@@ -289,8 +300,8 @@ class History:
         make: dict[str, Callable[[], Items]] = {
             "LYO-ELEC-MAIN": self._lyon_register,
             "BRQ-ELEC-MAIN": lambda: self._hourly("BRQ", reference),
-            "LYO-GAS-MAIN": lambda: self._gas("LYO", reference, process=80.0, heating=26.0),
-            "BRQ-GAS-MAIN": lambda: self._gas("BRQ", reference, process=60.0, heating=14.0),
+            "LYO-GAS-MAIN": lambda: self._gas("LYO", reference, process=840.0, heating=273.0),
+            "BRQ-GAS-MAIN": lambda: self._gas("BRQ", reference, process=630.0, heating=147.0),
             "LYO-WATER-MAIN": self._water,
             "LYO-FUEL-DIESEL": self._diesel,
             "LYO-PROD-PARTS": lambda: self._daily(reference, self.production["LYO"]),

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from ims.demo.loader import DemoContext
-from ims.ghg import inventory
+from ims.ghg import dashboard, inventory
 from ims.ghg.demo import SOURCES, step_ghg
 from ims.ghg.models import ContractualInstrument, EmissionSource
 from ims.monitoring.demo import milestones, step_monitoring
@@ -39,6 +39,7 @@ def test_the_demo_wires_its_meters_for_every_year_with_that_years_desnz_factors(
     assert sorted(ContractualInstrument.objects.values_list("period_to__year", flat=True)) == years
     scopes = {f.scope_key for f in inventory.figures(year=when.today.year)}
     assert scopes == {"1", "2-location", "2-market", "3"}
+    assert dashboard.left_out(site_ids=[s.pk for s in demo.sites.values()]) == []  # gas is billed in kWh
 
 
 def test_the_refrigerant_leak_is_its_months_scope_1_figure_worked_out_from_the_top_ups(demo):
