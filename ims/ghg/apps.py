@@ -8,6 +8,8 @@ class GhgConfig(AppConfig):
 
     def ready(self) -> None:
         from ims.ghg.activity import refresh_changed
-        from ims.monitoring.hooks import on_readings_changed
+        from ims.ghg.services import series_rules
+        from ims.monitoring.hooks import on_readings_changed, on_series_rules
 
         on_readings_changed(refresh_changed)
+        on_series_rules(series_rules)

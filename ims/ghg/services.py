@@ -54,6 +54,22 @@ def _check_factors(source: EmissionSource, gwp: str) -> None:
         raise ValidationFailed(problems)
 
 
+def series_rules(series: Series) -> dict[str, list[str]]:
+    """A series that is an emission source cannot become a sub-meter (registered as a monitoring series rule)."""
+    if series.pk is None or series.parent_id is None:
+        return {}
+    years = sorted(EmissionSource.objects.filter(series_id=series.pk).values_list("year", flat=True))
+    if not years:
+        return {}
+    listed = ", ".join(str(y) for y in years)
+    return {
+        "parent": [
+            f"{series.reference} is an emission source of the inventory ({listed}); as a sub-meter its "
+            "consumption would be counted twice. Take it out of the inventory first."
+        ]
+    }
+
+
 def _source_rules(source: EmissionSource) -> None:
     parent = source.series.parent
     if parent is not None:

@@ -116,6 +116,8 @@ def _rules(series: Series) -> None:
     problem = _parent_problem(series, unit_ok="unit" not in errors)
     if problem:
         errors["parent"] = [problem]
+    for name, messages in hooks.series_problems(series).items():
+        errors.setdefault(name, []).extend(messages)
     if errors:
         raise ValidationFailed(errors)
 

@@ -186,6 +186,25 @@ def test_a_sub_meter_is_refused_as_an_emission_source(shipped, manager, elec, ha
     assert EmissionSource.objects.get().series == elec
 
 
+def test_an_emission_source_does_not_become_a_sub_meter(shipped, manager, make_series, north, elec):  # noqa: F811
+    grid = factor("7_400_4000_5_1", 2025)
+    line = make_series(north, "N-ELEC-LINE", name="Line 2")
+    ghg_services.source_create(by=manager, series=line, year=2025, scope="2", factor=grid)
+    ghg_services.source_create(by=manager, series=line, year=2026, scope="2", factor=grid)
+    assert errors_of(services.series_update, by=manager, series=line, version=line.version, parent=elec) == {
+        "parent": [
+            "N-ELEC-LINE is an emission source of the inventory (2025, 2026); as a sub-meter its consumption "
+            "would be counted twice. Take it out of the inventory first."
+        ]
+    }
+    line.refresh_from_db()
+    assert line.parent_id is None
+    EmissionSource.objects.filter(series=line).delete()
+    services.series_update(by=manager, series=line, version=line.version, parent=elec)
+    line.refresh_from_db()
+    assert line.parent == elec
+
+
 # --- the API and the pages ------------------------------------------------------------------------
 
 
