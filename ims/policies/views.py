@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ims.accounts.permissions import Action, can, visible
-from ims.audit.selectors import history_of
+from ims.accounts.permissions import Action, can
 from ims.core.errors import ConflictError, ImsError, PermissionRefused
-from ims.org.models import Site
-from ims.org.selectors import sites_visible_to
 from ims.policies import commitments, selectors, services
 from ims.policies.forms import (
     ApproveForm,
@@ -30,55 +27,32 @@ from ims.policies.forms import (
     WithdrawForm,
 )
 from ims.policies.models import STATE_LABELS, Policy, PolicyKind, PolicyRevision, RevisionStatus
+from ims.registers.views import Export, Filters, RegisterViews, recent_history, site_filters
 from ims.signatures.services import signatures_of
-from ims.tabular.export import csv_bytes, xlsx_bytes
-from ims.web.context import current_site_id
 from ims.web.forms import apply_error
 
-ORG_WIDE = "org"
-SORT_COLUMNS = ("reference", "review", "updated")
 HEADER = (
-    "Reference",
-    "Site",
-    "Kind",
-    "Title",
-    "Owner",
-    "Revision in force",
-    "Effective from",
-    "Approved by",
-    "Approved at",
-    "Signature SHA-256",
-    "Communications",
-    "Draft in progress",
-    "Review date",
+    gettext_lazy("Reference"),
+    gettext_lazy("Site"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Title"),
+    gettext_lazy("Owner"),
+    gettext_lazy("Revision in force"),
+    gettext_lazy("Effective from"),
+    gettext_lazy("Approved by"),
+    gettext_lazy("Approved at"),
+    gettext_lazy("Signature SHA-256"),
+    gettext_lazy("Communications"),
+    gettext_lazy("Draft in progress"),
+    gettext_lazy("Review date"),
 )
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    get = request.GET
-    if "site" in get:
-        site = get["site"].strip()
-    else:
-        current = current_site_id(request)
-        site = str(current) if current else ""
-    kind = get.get("kind", "")
-    sort = get.get("sort", "reference")
-    return {
-        "q": get.get("q", "").strip(),
-        "site": site if site == ORG_WIDE or (site.isascii() and site.isdigit()) else "",
-        "kind": kind if kind in PolicyKind.values else "",
-        "overdue": "1" if get.get("overdue") == "1" else "",
-        "archived": "1" if get.get("archived") == "1" else "",
-        "sort": sort if sort in selectors.SORTS else "reference",
-    }
-
-
-def _filtered(request: HttpRequest, f: dict[str, str]) -> QuerySet[Policy]:
+def _query(user: Any, f: Filters) -> QuerySet[Policy]:
     return selectors.policy_list(
-        request.user,
+        user,
         q=f["q"],
-        site_id=int(f["site"]) if f["site"] and f["site"] != ORG_WIDE else None,
-        org_wide=f["site"] == ORG_WIDE,
+        **site_filters(f),
         kind=f["kind"],
         overdue=True if f["overdue"] else None,
         archived=bool(f["archived"]),
@@ -86,53 +60,22 @@ def _filtered(request: HttpRequest, f: dict[str, str]) -> QuerySet[Policy]:
     )
 
 
-def _params(f: dict[str, str], **override: str) -> dict[str, str]:
-    values = {**f, **override}
-    return {k: v for k, v in values.items() if v or k == "site"}
+def _with_draft(policies: list[Policy]) -> set[int]:
+    """The policies among ``policies`` with a draft revision in progress."""
+    drafts = PolicyRevision.objects.filter(policy__in=[p.pk for p in policies], status=RevisionStatus.DRAFT)
+    return set(drafts.values_list("policy_id", flat=True))
 
 
-def policy_list(request: HttpRequest) -> HttpResponse:
-    f = _filters(request)
-    page = Paginator(_filtered(request, f), 50).get_page(request.GET.get("page"))
+def _list_rows(page: Page[Any]) -> dict[str, Any]:
     current = selectors.in_force_map(list(page.object_list))
-    drafts = set(
-        PolicyRevision.objects.filter(
-            policy__in=[p.pk for p in page.object_list], status=RevisionStatus.DRAFT
-        ).values_list("policy_id", flat=True)
-    )
-    rows = [{"r": p, "in_force": current.get(p.pk), "draft": p.pk in drafts} for p in page.object_list]
-    query = urlencode(_params(f))
-    sort_links = {}
-    for key in SORT_COLUMNS:
-        state = "ascending" if f["sort"] == key else "descending" if f["sort"] == f"-{key}" else "none"
-        following = f"-{key}" if f["sort"] == key else key
-        sort_links[key] = {"query": urlencode(_params(f, sort=following)), "aria": state}
-    return render(
-        request,
-        "policies/policy_list.html",
-        {
-            "page": page,
-            "rows": rows,
-            "filters": f,
-            "sites": sites_visible_to(request.user).order_by("name"),
-            "kinds": PolicyKind.choices,
-            "sort_links": sort_links,
-            "may_create": can(request.user, Action.CREATE, anywhere=True),
-            "today": timezone.localdate(),
-            "query": query,
-            "querystring_prefix": f"{query}&" if query else "",
-        },
-    )
+    drafts = _with_draft(list(page.object_list))
+    return {"rows": [{"r": p, "in_force": current.get(p.pk), "draft": p.pk in drafts} for p in page.object_list]}
 
 
-def _download(request: HttpRequest, ext: str) -> HttpResponse:
-    policies = list(_filtered(request, _filters(request)))
+def _export_rows(records: QuerySet[Policy]) -> list[list[Any]]:
+    policies = list(records)
     current = selectors.in_force_map(policies)
-    drafts = set(
-        PolicyRevision.objects.filter(policy__in=[p.pk for p in policies], status=RevisionStatus.DRAFT).values_list(
-            "policy_id", flat=True
-        )
-    )
+    drafts = _with_draft(policies)
     rows = []
     for p in policies:
         rev = current.get(p.pk)
@@ -153,23 +96,46 @@ def _download(request: HttpRequest, ext: str) -> HttpResponse:
                 p.review_date.isoformat() if p.review_date else "",
             ]
         )
-    header = [_(h) for h in HEADER]
-    name = f"policies-{timezone.localdate().isoformat()}.{ext}"
-    if ext == "csv":
-        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    else:
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(xlsx_bytes(header, rows, title=_("Policies")), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return rows
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
-    return _download(request, "csv")
+def _require_change(user: Any, policy: Policy) -> None:
+    if not can(user, Action.CHANGE, site_id=policy.site_id):
+        raise PermissionRefused(_("You are not allowed to change this policy."))
 
 
-def export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _download(request, "xlsx")
+POLICIES = RegisterViews(
+    app="policies",
+    stem="policy",
+    query=_query,
+    get_fn=selectors.policy_get,
+    create_fn=lambda **data: services.policy_create(**data),
+    update_fn=lambda by, p, v, data: services.policy_update(by=by, policy=p, version=v, **data),
+    archive_fn=lambda by, p, v: services.policy_archive(by=by, policy=p, version=v),
+    create_form=PolicyCreateForm,
+    edit_form=PolicyEditForm,
+    edit_fields=services.POLICY_FIELDS,
+    preselect=None,  # a new policy's site is always chosen on purpose
+    require_change=_require_change,
+    create_refused=gettext_lazy("You are not allowed to create policies."),
+    created=gettext_lazy("Policy %(ref)s created; revision 1 is a draft for top management to approve."),
+    saved=gettext_lazy("Policy %(ref)s saved."),
+    archived=gettext_lazy("Policy %(ref)s archived."),
+    sorts=selectors.SORTS,
+    sort_columns=("reference", "review", "updated"),
+    choices=(("kind", PolicyKind.values),),
+    flags=("overdue",),
+    list_context={"kinds": PolicyKind.choices},
+    list_rows=_list_rows,
+    export=Export(slug="policies", title=gettext_lazy("Policies"), header=HEADER, rows=_export_rows),
+)
+
+policy_list = POLICIES.list_view
+export_csv = POLICIES.export_csv
+export_xlsx = POLICIES.export_xlsx
+policy_create = POLICIES.create_view
+policy_edit = POLICIES.edit_view
+policy_archive = require_POST(POLICIES.archive_view)
 
 
 def _revision_rows(policy: Policy, in_force_id: int | None) -> list[dict[str, Any]]:
@@ -184,7 +150,6 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
     policy = selectors.policy_get(request.user, pk)
     current = selectors.in_force(policy)
     draft = selectors.draft_of(policy)
-    history = history_of(user=request.user, record_type="policies.policy", record_id=str(pk))
     open_record = policy.archived_at is None
     may_change = open_record and can(request.user, Action.CHANGE, site_id=policy.site_id)
     return render(
@@ -201,86 +166,9 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_start_draft": may_change and draft is None,
             "may_approve": open_record and services.may_approve(request.user, policy),
             "today": timezone.localdate(),
-            "history": None if history is None else list(history[:100]),
+            "history": recent_history(request.user, "policies.policy", pk),
         },
     )
-
-
-def policy_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Action.CREATE, anywhere=True):
-        raise PermissionRefused(_("You are not allowed to create policies."))
-    sites = visible(Site.objects.filter(archived_at__isnull=True), request.user, Action.CREATE, site_field="pk")
-    form = PolicyCreateForm(
-        request.POST or None,
-        sites=sites.order_by("name"),
-        allow_org_wide=can(request.user, Action.CREATE, site_id=None),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            policy = services.policy_create(by=request.user, **form.cleaned_data)
-        except ImsError as exc:
-            apply_error(request, form, exc)
-        else:
-            messages.success(
-                request,
-                _("Policy %(ref)s created; revision 1 is a draft for top management to approve.")
-                % {"ref": policy.reference},
-            )
-            return redirect("policies:detail", pk=policy.pk)
-    return render(
-        request,
-        "policies/policy_form.html",
-        {"form": form, "creating": True},
-        status=422 if request.method == "POST" else 200,
-    )
-
-
-def policy_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    policy = selectors.policy_get(request.user, pk)
-    if not can(request.user, Action.CHANGE, site_id=policy.site_id):
-        raise PermissionRefused(_("You are not allowed to change this policy."))
-    initial: dict[str, Any] = {name: getattr(policy, name) for name in services.POLICY_FIELDS}
-    initial["version"] = policy.version
-    form = PolicyEditForm(request.POST or None, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.policy_update(by=request.user, policy=policy, version=version, **data)
-        except ImsError as exc:
-            conflict = exc.changed if isinstance(exc, ConflictError) else None
-            apply_error(request, form, exc)
-        else:
-            messages.success(request, _("Policy %(ref)s saved.") % {"ref": policy.reference})
-            return redirect("policies:detail", pk=pk)
-    status = 409 if conflict is not None else (422 if request.method == "POST" else 200)
-    return render(
-        request, "policies/policy_form.html", {"form": form, "record": policy, "conflict": conflict}, status=status
-    )
-
-
-def _version(request: HttpRequest) -> int | None:
-    raw = request.POST.get("version", "")
-    return int(raw) if raw.isascii() and raw.isdigit() else None
-
-
-@require_POST
-def policy_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    policy = selectors.policy_get(request.user, pk)
-    version = _version(request)
-    if version is None:
-        messages.error(request, _("The form was incomplete; reload the page and try again."))
-        return redirect("policies:detail", pk=pk)
-    try:
-        services.policy_archive(by=request.user, policy=policy, version=version)
-    except PermissionRefused:
-        raise
-    except ImsError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("Policy %(ref)s archived.") % {"ref": policy.reference})
-    return redirect("policies:detail", pk=pk)
 
 
 @require_POST
@@ -324,7 +212,6 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     open_record = policy.archived_at is None
     may_change = open_record and can(request.user, Action.CHANGE, site_id=policy.site_id)
     draft = revision.status == RevisionStatus.DRAFT
-    history = history_of(user=request.user, record_type="policies.policyrevision", record_id=str(pk))
     context.update(
         {
             "communications": list(revision.communications.select_related("recorded_by")),
@@ -336,7 +223,7 @@ def revision_detail(request: HttpRequest, pk: int) -> HttpResponse:
             and (
                 draft or (context["state"] == "scheduled" and can(request.user, Action.APPROVE, site_id=policy.site_id))
             ),
-            "history": None if history is None else list(history[:100]),
+            "history": recent_history(request.user, "policies.policyrevision", pk),
         }
     )
     return render(request, "policies/revision_detail.html", context)

@@ -3,73 +3,50 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from ims.accounts.permissions import Action, can, visible
-from ims.audit.selectors import history_of
-from ims.core.errors import ConflictError, ImsError, PermissionRefused
+from ims.accounts.permissions import Action, visible
+from ims.core.errors import ImsError, PermissionRefused
 from ims.org.models import Site
 from ims.org.selectors import sites_visible_to
 from ims.processes import processmap, selectors, services
 from ims.processes.forms import LinkForm, ProcessCreateForm, ProcessEditForm
 from ims.processes.models import Process, ProcessKind
+from ims.registers.views import Export, Filters, RegisterViews, recent_history, rows_of, site_id_of
 from ims.responsibilities.selectors import for_process
-from ims.tabular.export import csv_bytes, xlsx_bytes
-from ims.web.context import current_site_id
 from ims.web.forms import apply_error
 
-SORT_COLUMNS = ("reference", "name", "review", "updated")
 HEADER = (
-    "Reference",
-    "Process",
-    "Kind",
-    "Owner",
-    "Sites",
-    "Purpose",
-    "Inputs",
-    "Outputs",
-    "Customers",
-    "Resources",
-    "Standards",
-    "Related records",
-    "Review date",
+    gettext_lazy("Reference"),
+    gettext_lazy("Process"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Owner"),
+    gettext_lazy("Sites"),
+    gettext_lazy("Purpose"),
+    gettext_lazy("Inputs"),
+    gettext_lazy("Outputs"),
+    gettext_lazy("Customers"),
+    gettext_lazy("Resources"),
+    gettext_lazy("Standards"),
+    gettext_lazy("Related records"),
+    gettext_lazy("Review date"),
 )
 
 
-def _filters(request: HttpRequest) -> dict[str, str]:
-    get = request.GET
-    if "site" in get:
-        site = get["site"].strip()
-    else:
-        current = current_site_id(request)
-        site = str(current) if current else ""
-    kind = get.get("kind", "")
-    sort = get.get("sort", "reference")
-    return {
-        "q": get.get("q", "").strip(),
-        "site": site if site.isascii() and site.isdigit() else "",
-        "kind": kind if kind in ProcessKind.values else "",
-        "overdue": "1" if get.get("overdue") == "1" else "",
-        "archived": "1" if get.get("archived") == "1" else "",
-        "sort": sort if sort in selectors.SORTS else "reference",
-    }
-
-
-def _filtered(request: HttpRequest, f: dict[str, str]) -> QuerySet[Process]:
+def _query(user: Any, f: Filters) -> QuerySet[Process]:
     return selectors.process_list(
-        request.user,
+        user,
         q=f["q"],
-        site_id=int(f["site"]) if f["site"] else None,
+        site_id=site_id_of(f),
         kind=f["kind"],
         overdue=True if f["overdue"] else None,
         archived=bool(f["archived"]),
@@ -77,73 +54,70 @@ def _filtered(request: HttpRequest, f: dict[str, str]) -> QuerySet[Process]:
     )
 
 
-def _params(f: dict[str, str], **override: str) -> dict[str, str]:
-    values = {**f, **override}
-    return {k: v for k, v in values.items() if v or k == "site"}
-
-
-def process_list(request: HttpRequest) -> HttpResponse:
-    f = _filters(request)
-    page = Paginator(_filtered(request, f), 50).get_page(request.GET.get("page"))
-    query = urlencode(_params(f))
-    sort_links = {}
-    for key in SORT_COLUMNS:
-        state = "ascending" if f["sort"] == key else "descending" if f["sort"] == f"-{key}" else "none"
-        following = f"-{key}" if f["sort"] == key else key
-        sort_links[key] = {"query": urlencode(_params(f, sort=following)), "aria": state}
-    return render(
-        request,
-        "processes/process_list.html",
-        {
-            "page": page,
-            "filters": f,
-            "sites": sites_visible_to(request.user).order_by("name"),
-            "kinds": ProcessKind.choices,
-            "sort_links": sort_links,
-            "may_create": can(request.user, Action.CREATE, anywhere=True),
-            "today": timezone.localdate(),
-            "query": query,
-            "querystring_prefix": f"{query}&" if query else "",
-        },
-    )
-
-
-def _download(request: HttpRequest, ext: str) -> HttpResponse:
-    rows = [
-        [
-            p.reference,
-            p.name,
-            p.get_kind_display(),
-            str(p.owner) if p.owner else "",
-            p.sites_label,
-            p.purpose,
-            p.inputs,
-            p.outputs,
-            p.customers,
-            p.resources,
-            p.standards_label,
-            p.related_records,
-            p.review_date.isoformat() if p.review_date else "",
-        ]
-        for p in _filtered(request, _filters(request))
+def _export_row(p: Process) -> list[Any]:
+    return [
+        p.reference,
+        p.name,
+        p.get_kind_display(),
+        str(p.owner) if p.owner else "",
+        p.sites_label,
+        p.purpose,
+        p.inputs,
+        p.outputs,
+        p.customers,
+        p.resources,
+        p.standards_label,
+        p.related_records,
+        p.review_date.isoformat() if p.review_date else "",
     ]
-    header = [_(h) for h in HEADER]
-    name = f"processes-{timezone.localdate().isoformat()}.{ext}"
-    if ext == "csv":
-        response = HttpResponse(csv_bytes(header, rows), content_type="text/csv; charset=utf-8")
-    else:
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        response = HttpResponse(xlsx_bytes(header, rows, title=_("Processes")), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
-def export_csv(request: HttpRequest) -> HttpResponse:
-    return _download(request, "csv")
+def _require_change(user: Any, process: Process) -> None:
+    services.require_sites(user, Action.CHANGE, process.sites.all())
 
 
-def export_xlsx(request: HttpRequest) -> HttpResponse:
-    return _download(request, "xlsx")
+def _form_kwargs(user: Any, process: Process | None) -> dict[str, Any]:
+    if process is None:
+        return {}
+    # Sites already set stay choosable even where the editor may not create: the service decides.
+    kept = Site.objects.filter(pk__in=[s.pk for s in process.sites.all()])
+    return {"sites": (_writable_sites(user, Action.CHANGE) | kept).distinct().order_by("name")}
+
+
+PROCESSES = RegisterViews(
+    app="processes",
+    stem="process",
+    query=_query,
+    get_fn=selectors.process_get,
+    create_fn=lambda **data: services.process_create(**data),
+    update_fn=lambda by, p, v, data: services.process_update(by=by, process=p, version=v, **data),
+    archive_fn=lambda by, p, v: services.process_archive(by=by, process=p, version=v),
+    create_form=ProcessCreateForm,
+    edit_form=ProcessEditForm,
+    edit_fields=services.PROCESS_FIELDS,
+    edit_many=("sites",),
+    form_kwargs=_form_kwargs,
+    org_wide=False,  # a process runs at one or more sites
+    preselect=lambda current: {"sites": [current]},
+    require_change=_require_change,
+    create_refused=gettext_lazy("You are not allowed to create processes."),
+    created=gettext_lazy("Process %(ref)s created."),
+    saved=gettext_lazy("Process %(ref)s saved."),
+    archived=gettext_lazy("Process %(ref)s archived."),
+    sorts=selectors.SORTS,
+    sort_columns=("reference", "name", "review", "updated"),
+    choices=(("kind", ProcessKind.values),),
+    flags=("overdue",),
+    list_context={"kinds": ProcessKind.choices},
+    export=Export(slug="processes", title=gettext_lazy("Processes"), header=HEADER, rows=rows_of(_export_row)),
+)
+
+process_list = PROCESSES.list_view
+export_csv = PROCESSES.export_csv
+export_xlsx = PROCESSES.export_xlsx
+process_create = PROCESSES.create_view
+process_edit = PROCESSES.edit_view
+process_archive = require_POST(PROCESSES.archive_view)
 
 
 def _may_change(user: Any, process: Process) -> bool:
@@ -163,7 +137,6 @@ def _writable_sites(user: Any, action: Action) -> QuerySet[Site]:
 def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
     process = selectors.process_get(request.user, pk)
     out, into = selectors.links_of(request.user, process)
-    history = history_of(user=request.user, record_type="processes.process", record_id=str(pk))
     return render(
         request,
         "processes/process_detail.html",
@@ -174,82 +147,9 @@ def process_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": for_process(request.user, process).prefetch_related("holders"),
             "may_change": _may_change(request.user, process),
             "today": timezone.localdate(),
-            "history": None if history is None else list(history[:100]),
+            "history": recent_history(request.user, "processes.process", pk),
         },
     )
-
-
-def process_create(request: HttpRequest) -> HttpResponse:
-    if not can(request.user, Action.CREATE, anywhere=True):
-        raise PermissionRefused(_("You are not allowed to create processes."))
-    sites = _writable_sites(request.user, Action.CREATE)
-    initial: dict[str, Any] = {}
-    current = current_site_id(request)
-    if current and sites.filter(pk=current).exists():
-        initial["sites"] = [current]
-    form = ProcessCreateForm(request.POST or None, sites=sites, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            process = services.process_create(by=request.user, **data)
-        except ImsError as exc:
-            apply_error(request, form, exc)
-        else:
-            messages.success(request, _("Process %(ref)s created.") % {"ref": process.reference})
-            return redirect("processes:detail", pk=process.pk)
-    return render(
-        request,
-        "processes/process_form.html",
-        {"form": form, "creating": True},
-        status=422 if request.method == "POST" else 200,
-    )
-
-
-def process_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    process = selectors.process_get(request.user, pk)
-    services.require_sites(request.user, Action.CHANGE, process.sites.all())
-    initial: dict[str, Any] = {name: getattr(process, name) for name in services.PROCESS_FIELDS}
-    initial["sites"] = list(process.sites.all())
-    initial["version"] = process.version
-    # Sites already set stay choosable even where the editor may not create: the service decides.
-    sites = (
-        _writable_sites(request.user, Action.CHANGE) | Site.objects.filter(pk__in=[s.pk for s in initial["sites"]])
-    ).distinct()
-    form = ProcessEditForm(request.POST or None, sites=sites.order_by("name"), initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.process_update(by=request.user, process=process, version=version, **data)
-        except ImsError as exc:
-            conflict = exc.changed if isinstance(exc, ConflictError) else None
-            apply_error(request, form, exc)
-        else:
-            messages.success(request, _("Process %(ref)s saved.") % {"ref": process.reference})
-            return redirect("processes:detail", pk=pk)
-    status = 409 if conflict is not None else (422 if request.method == "POST" else 200)
-    return render(
-        request, "processes/process_form.html", {"form": form, "record": process, "conflict": conflict}, status=status
-    )
-
-
-@require_POST
-def process_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    process = selectors.process_get(request.user, pk)
-    raw = request.POST.get("version", "")
-    if not raw.isascii() or not raw.isdigit():
-        messages.error(request, _("The form was incomplete; reload the page and try again."))
-        return redirect("processes:detail", pk=pk)
-    try:
-        services.process_archive(by=request.user, process=process, version=int(raw))
-    except PermissionRefused:
-        raise
-    except ImsError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("Process %(ref)s archived.") % {"ref": process.reference})
-    return redirect("processes:detail", pk=pk)
 
 
 def link_create(request: HttpRequest, pk: int) -> HttpResponse:
