@@ -108,7 +108,10 @@ def page_context() -> dict[str, Any]:
         captured.update(context)
         return HttpResponse()
 
+    from ims.accounts.models import User
+
     request = RequestFactory(SERVER_NAME="127.0.0.1").get("/readiness/")
+    request.user = User.objects.get(username=ADMIN)  # the page links evidence the reader may open
     with mock.patch.object(views, "render", no_render):
         views.readiness(request)
     return captured
