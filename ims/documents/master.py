@@ -26,8 +26,6 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
-from openpyxl import load_workbook
-from openpyxl.styles import Font
 
 from ims.accounts.models import Membership
 from ims.documents.models import (
@@ -475,6 +473,9 @@ def _coverage_row(c: Coverage) -> list[Any]:
 
 def master_xlsx(master: MasterList) -> bytes:
     """The register on one sheet, the coverage of mandated documents on a second."""
+    from openpyxl import load_workbook  # imported when a workbook is made
+    from openpyxl.styles import Font
+
     register = xlsx_bytes(REGISTER_HEADER, (_register_row(r) for r in master.rows), title="Master list")
     book = load_workbook(io.BytesIO(register))
     sheet = book.create_sheet("Mandated documents")

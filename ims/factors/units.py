@@ -16,8 +16,6 @@ import functools
 from decimal import Decimal
 from typing import Any
 
-import pint
-
 from ims.core.errors import ValidationFailed
 
 # Units that emission-factor tables use and pint does not define.
@@ -37,6 +35,8 @@ MASS_UNITS = ("kg", "g", "t", "lb")
 
 @functools.cache
 def registry() -> Any:
+    import pint  # imported on first use, not by every process that loads the app
+
     units: Any = pint.UnitRegistry(non_int_type=Decimal)
     for definition in DEFINITIONS:
         units.define(definition)
@@ -45,6 +45,8 @@ def registry() -> Any:
 
 def parse_unit(text: str, *, field: str = "unit") -> Any:
     """The pint unit for ``text``, or a refusal naming what is not understood."""
+    import pint  # imported on first use, not by every process that loads the app
+
     raw = (text or "").strip()
     if not raw:
         raise ValidationFailed({field: ["Give a unit, e.g. kWh, litre, tonne, km or passenger_km."]})
@@ -68,6 +70,8 @@ class IncompatibleUnits(ValueError):
 
 def convert(quantity: Decimal, from_unit: str, to_unit: str) -> Decimal:
     """``quantity`` in ``from_unit`` expressed in ``to_unit``, exactly (as far as Decimal goes)."""
+    import pint  # imported on first use, not by every process that loads the app
+
     units = registry()
     source, target = parse_unit(from_unit), parse_unit(to_unit)
     if source == target:

@@ -16,9 +16,6 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ims.improvement.analysis import Analysis, CostTotals, Pareto
 from ims.spc.svg import DataTable, Series, bar_chart_svg
@@ -235,7 +232,10 @@ def context(analysis: Analysis) -> dict[str, Any]:
 # --- the workbook ------------------------------------------------------------------------
 
 
-def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+def _sheet(book: Any, title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     sheet = book.create_sheet(title[:31])
     sheet.append(list(header))
     for cell in sheet[1]:
@@ -249,6 +249,8 @@ def _sheet(book: Workbook, title: str, header: Sequence[str], rows: Sequence[Seq
 
 def analysis_xlsx(analysis: Analysis) -> bytes:
     """The figures of the analysis as a workbook: numbers as numbers, one sheet per table."""
+    from openpyxl import Workbook  # imported when a workbook is made: it weighs on every worker otherwise
+
     book = Workbook()
     first = book.active
     assert first is not None

@@ -12,8 +12,6 @@ import functools
 from decimal import Decimal
 from typing import Any
 
-import pint
-
 from ims.core.errors import ValidationFailed
 
 PIECE_WORDS = frozenset(
@@ -23,6 +21,8 @@ PIECE_WORDS = frozenset(
 
 @functools.cache
 def registry() -> Any:
+    import pint  # imported on first use, not by every process that loads the app
+
     units: Any = pint.UnitRegistry(non_int_type=Decimal)
     units.define("piece = [piece] = _ = pieces")
     return units
@@ -36,6 +36,8 @@ def _pint_name(unit: str) -> str:
 
 def check_unit(unit: str, *, field: str = "unit") -> str:
     """The unit as written, if it names a unit; otherwise a refusal saying what is not understood."""
+    import pint  # imported on first use, not by every process that loads the app
+
     raw = (unit or "").strip()
     if not raw:
         raise ValidationFailed({field: ["Give the unit of the quantity, e.g. pcs, kg, L or m."]})

@@ -31,9 +31,6 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ims.core.errors import ValidationFailed
 from ims.monitoring.models import Reading, Series
@@ -153,6 +150,9 @@ def xlsx_file(items: Iterable[Window]) -> IO[bytes]:
     Written in openpyxl's write-only mode, which keeps rows on disk rather than in memory.
     Timestamps are text: a spreadsheet date cannot hold the offset.
     """
+    from openpyxl import Workbook  # imported when a workbook is made
+    from openpyxl.styles import Font
+
     book = Workbook(write_only=True)
     bold = Font(bold=True)
     sheet: Any = None
@@ -175,7 +175,9 @@ def xlsx_file(items: Iterable[Window]) -> IO[bytes]:
     return out
 
 
-def _header_cell(sheet: Any, name: str, font: Font) -> Any:
+def _header_cell(sheet: Any, name: str, font: Any) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
     cell = WriteOnlyCell(sheet, value=name)
     cell.font = font
     return cell

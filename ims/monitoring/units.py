@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pint
-
 from ims.core.errors import ValidationFailed
 from ims.factors.units import DEFINITIONS as FACTOR_DEFINITIONS
 
@@ -49,6 +47,8 @@ QUANTITY_KINDS = (
 
 @functools.cache
 def registry() -> Any:
+    import pint  # imported on first use, not by every process that loads the app
+
     units: Any = pint.UnitRegistry(non_int_type=Decimal, on_redefinition="ignore")
     for definition in DEFINITIONS:
         units.define(definition)
@@ -64,6 +64,8 @@ def parse_unit(text: str, *, field: str = "unit") -> Any:
 
 
 def _parse(raw: str, field: str) -> Any:
+    import pint  # imported on first use, not by every process that loads the app
+
     try:
         return registry().parse_units(raw)
     except pint.UndefinedUnitError as exc:
@@ -113,6 +115,8 @@ class Conversion:
 @functools.lru_cache(maxsize=4096)
 def conversion(source: str, target: str) -> Conversion:
     """The conversion from ``source`` to ``target``; ValidationFailed for a non-unit, IncompatibleUnit otherwise."""
+    import pint  # imported on first use, not by every process that loads the app
+
     src, dst = parse_unit(source), parse_unit(target)
     if src == dst:
         return Conversion(source, target, Decimal(1), Decimal(0))

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from ims.standards.models import Edition
 from ims.standards.selectors import MatrixGroup
@@ -15,6 +12,10 @@ KIND_LABEL = {"common": "Common", "shared": "Shared clause, specific wording", "
 
 
 def matrix_xlsx(groups: list[MatrixGroup], editions: list[Edition]) -> bytes:
+    from openpyxl import Workbook  # imported when a workbook is made
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None

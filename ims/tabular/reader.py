@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-from openpyxl import load_workbook
 
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t", "|")
@@ -113,6 +112,8 @@ def _cells(header: list[str], values: list[Any], number: int) -> dict[str, Any]:
 
 def _read_xlsx(stream: IO[bytes], sheet: str | None) -> tuple[list[str], Iterator[Row]]:
     try:
+        from openpyxl import load_workbook  # imported when a workbook is read
+
         book = load_workbook(
             io.BytesIO(stream.read()) if not stream.seekable() else stream, read_only=True, data_only=True
         )
