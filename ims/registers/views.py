@@ -120,9 +120,10 @@ class RegisterViews:
     preselect: Callable[[int], dict[str, Any]] | None = _preselect_site  # the current site as initial value
     create_initial: Callable[[], dict[str, Any]] = dict
     edit_many: tuple[str, ...] = ()  # many-to-many fields of the edit form
+    url_prefix: str = ""  # URL names of a register sharing its app, e.g. "issue_" → context:issue_detail
 
     def url(self, name: str) -> str:
-        return f"{self.app}:{name}"
+        return f"{self.app}:{self.url_prefix}{name}"
 
     def template(self, page: str) -> str:
         return f"{self.app}/{self.stem}_{page}.html"
