@@ -31,7 +31,6 @@ from collections.abc import Iterable, Iterator
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-
 from ims.core.errors import ValidationFailed
 from ims.monitoring.models import Reading, Series
 from ims.tabular.export import neutralise

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 
-
 from ims.standards.models import Edition
 from ims.standards.selectors import MatrixGroup
 

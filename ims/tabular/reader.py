@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
-
 XLSX_MAGIC = b"PK\x03\x04"
 DELIMITERS = (",", ";", "\t", "|")
 
