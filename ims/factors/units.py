@@ -2,45 +2,27 @@
 
 The registry works in ``Decimal`` so that converting 1 MWh to kWh, or pounds
 to kilograms, never picks up binary rounding: a CO2e figure can be traced back
-to its factor digit for digit. It adds the units emission-factor tables use
-that pint does not know (passenger-distance, standard cubic feet, million Btu,
+to its factor digit for digit. It knows the units emission-factor tables use
+that pint does not define (passenger-distance, standard cubic feet, million Btu,
 hotel room-nights).
 
-The float registry in :mod:`ims.obligations.services` checks permit-limit
-units; this one is separate because its numbers are ``Decimal``.
+The registry is the shared one of :mod:`ims.core.units`, so a unit here means
+the same as in meter readings and event quantities.
 """
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 from typing import Any
 
 from ims.core.errors import ValidationFailed
+from ims.core.units import FACTOR_DEFINITIONS, registry
 
-# Units that emission-factor tables use and pint does not define.
-DEFINITIONS = (
-    "passenger = [passenger]",
-    "passenger_km = passenger * kilometer",
-    "passenger_mile = passenger * mile",
-    "room_night = [room_night]",
-    # A standard cubic foot is a cubic foot of gas at the publisher's reference conditions.
-    "scf = foot ** 3",
-    "mmBtu = 1000000 * Btu = MMBtu",
-)
+# Units that emission-factor tables use and pint does not define (all defined in the shared registry).
+DEFINITIONS = FACTOR_DEFINITIONS
 
 # Masses in which tables state emissions (kg CO2e; g CH4; lb CO2; metric tons CO2e).
 MASS_UNITS = ("kg", "g", "t", "lb")
-
-
-@functools.cache
-def registry() -> Any:
-    import pint  # imported on first use, not by every process that loads the app
-
-    units: Any = pint.UnitRegistry(non_int_type=Decimal)
-    for definition in DEFINITIONS:
-        units.define(definition)
-    return units
 
 
 def parse_unit(text: str, *, field: str = "unit") -> Any:

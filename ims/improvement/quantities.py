@@ -3,29 +3,21 @@
 Shop-floor words for counted things (pcs, parts, units, each) all mean one
 piece; pint would otherwise read “pcs” as parsecs and “unit” as a micro-nit.
 A quantity in a unit of mass also gives the mass affected in kilograms, for
-waste and material accounting.
+waste and material accounting. Units are parsed by the shared registry of
+:mod:`ims.core.units`, the one meter readings and emission factors use.
 """
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
-from typing import Any
 
 from ims.core.errors import ValidationFailed
+from ims.core.units import registry
 
+# Shop-floor words for one piece, in any letter case; the shared registry's "piece" is a count, not a mass.
 PIECE_WORDS = frozenset(
     {"pc", "pcs", "piece", "pieces", "part", "parts", "unit", "units", "ea", "each", "item", "items"}
 )
-
-
-@functools.cache
-def registry() -> Any:
-    import pint  # imported on first use, not by every process that loads the app
-
-    units: Any = pint.UnitRegistry(non_int_type=Decimal)
-    units.define("piece = [piece] = _ = pieces")
-    return units
 
 
 def _pint_name(unit: str) -> str:

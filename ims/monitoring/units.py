@@ -4,7 +4,8 @@ A conversion is worked out once per (supplied unit, series unit) pair by pint
 with exact decimals, as ``value × scale + offset`` (the offset is zero except
 for temperatures); an import applies it to every reading without calling pint
 again. Counted things (production output, defects) are in ``piece``, a
-dimension of its own so that a count is never converted into a mass.
+dimension of its own so that a count is never converted into a mass. The
+registry is the shared one of :mod:`ims.core.units`.
 """
 
 from __future__ import annotations
@@ -15,17 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from ims.core.errors import ValidationFailed
-from ims.factors.units import DEFINITIONS as FACTOR_DEFINITIONS
-
-DEFINITIONS = (
-    *FACTOR_DEFINITIONS,
-    # Metering writes cubic metres without the exponent; normal and standard cubic metres of gas are volumes.
-    "m3 = meter ** 3",
-    "Nm3 = meter ** 3",
-    "Sm3 = meter ** 3",
-    # Counted output. "pcs" and "pc" would otherwise be parsecs.
-    "piece = [item] = pc = pcs = pieces = part = parts",
-)
+from ims.core.units import DEFINITIONS as DEFINITIONS  # the definitions of the shared registry
+from ims.core.units import registry
 
 # Quantity kinds by a reference unit of each; the first whose dimensionality matches names a unit's kind.
 QUANTITY_KINDS = (
@@ -43,16 +35,6 @@ QUANTITY_KINDS = (
     ("mass flow", "kg/s"),
     ("volume flow", "m^3/s"),
 )
-
-
-@functools.cache
-def registry() -> Any:
-    import pint  # imported on first use, not by every process that loads the app
-
-    units: Any = pint.UnitRegistry(non_int_type=Decimal, on_redefinition="ignore")
-    for definition in DEFINITIONS:
-        units.define(definition)
-    return units
 
 
 def parse_unit(text: str, *, field: str = "unit") -> Any:
