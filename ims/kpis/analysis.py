@@ -5,9 +5,10 @@ both use :func:`analyse`, so the page shows exactly the violations that are reco
 
 Attribute charts (p, np, c, u) have one point per day or ISO week in the
 site's time zone: the readings of the count series in that period added up
-and, for p, np and u, those of the size series too. A period whose size is 0,
-or that has no size or no count recorded, is not a point; it is listed as
-skipped so the page can say why. The moment of a point is the start of its
+and, for p, np and u, those of the size series too. A period with a size and
+no count recorded counts zero (nonconformities are often recorded only when
+there are some). A period whose size is 0, that has no size, or (c charts) no
+count, is not a point; it is listed as skipped so the page can say why. The moment of a point is the start of its
 period, so a signal keeps its identity while later readings of the same day
 arrive. A period is in the baseline when it lies wholly inside the window.
 """
@@ -163,9 +164,11 @@ def _period_of(ts: dt.datetime, tz: ZoneInfo, subgrouping: str) -> dt.date:
     return day - dt.timedelta(days=day.weekday()) if subgrouping == Subgrouping.WEEK else day
 
 
-def _totals(series: Series, tz: ZoneInfo, subgrouping: str) -> dict[dt.date, float]:
+def _totals(series: Series, tz: ZoneInfo, subgrouping: str, since: dt.datetime) -> dict[dt.date, float]:
+    """Each period's total from ``since`` on (a week earlier, so the period holding ``since`` is whole)."""
     sums: dict[dt.date, list[float]] = {}
-    for ts, value in readings(series).values_list("ts", "value"):
+    rows = readings(series).filter(ts__gte=since - dt.timedelta(days=7))
+    for ts, value in rows.values_list("ts", "value"):
         sums.setdefault(_period_of(ts, tz, subgrouping), []).append(value)
     return {day: math.fsum(values) for day, values in sums.items()}
 
@@ -188,13 +191,18 @@ def attribute_points(chart: ControlChart) -> tuple[list[Tally], list[Skipped]]:
     or an np chart whose sizes vary.
     """
     tz = ZoneInfo(chart.series.site.time_zone)
-    counts = _totals(chart.series, tz, chart.subgrouping)
+    counts = _totals(chart.series, tz, chart.subgrouping, chart.baseline_from)
     sized = chart.kind in SIZED_KINDS
-    sizes = _totals(chart.size_series, tz, chart.subgrouping) if sized and chart.size_series else {}
+    sizes = {}
+    if sized and chart.size_series:
+        sizes = _totals(chart.size_series, tz, chart.subgrouping, chart.baseline_from)
     points: list[Tally] = []
     skipped: list[Skipped] = []
     for day in sorted(set(counts) | set(sizes)):
-        tally = _tally(day, tz, chart.subgrouping, counts.get(day), sizes.get(day))
+        # A period with a sample and no count reading had nothing to count: nonconformities are often
+        # recorded only when there are some, and leaving those periods out would overstate the rate.
+        count = counts.get(day, 0.0 if sized and day in sizes else None)
+        tally = _tally(day, tz, chart.subgrouping, count, sizes.get(day))
         if tally.end <= chart.baseline_from:  # the chart starts at its baseline window
             continue
         reason = _skip_reason(tally, sized=sized)

@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -80,8 +80,10 @@ def chart_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _series_choices(user: Any, action: Action) -> QuerySet[Series]:
-    live = Series.objects.filter(archived_at__isnull=True).select_related("site")
+def _series_choices(user: Any, action: Action, *, keep: tuple[int | None, ...] = ()) -> QuerySet[Series]:
+    """Series in use, plus the chart's own (``keep``) even if archived since, so the chart can still be edited."""
+    chosen = Q(archived_at__isnull=True) | Q(pk__in=[pk for pk in keep if pk is not None])
+    live = Series.objects.filter(chosen).select_related("site")
     return visible(live, user, action).order_by("reference")
 
 
@@ -120,8 +122,9 @@ def _initial(chart: ControlChart) -> dict[str, Any]:
 def chart_edit(request: HttpRequest, pk: int) -> HttpResponse:
     chart = selectors.chart_get(request.user, pk)
     require(request.user, Action.CHANGE, site_id=chart.series.site_id, what="this control chart")
+    own = (chart.series_id, chart.size_series_id)
     form = ChartEditForm(
-        request.POST or None, initial=_initial(chart), series=_series_choices(request.user, Action.CHANGE)
+        request.POST or None, initial=_initial(chart), series=_series_choices(request.user, Action.CHANGE, keep=own)
     )
     conflict = None
     if request.method == "POST" and form.is_valid():

@@ -221,6 +221,12 @@ def _check_chart(chart: ControlChart) -> None:
             )
 
 
+# The fields that decide which readings an attribute chart plots, and how.
+DATA_FIELDS = frozenset(
+    {"series", "size_series", "kind", "subgrouping", "subgroup_size", "baseline_from", "baseline_to"}
+)
+
+
 def _check_chart_data(chart: ControlChart) -> None:
     """Refuse an attribute chart whose readings it could never plot (negative counts, np with varying sizes …)."""
     if not chart.is_attribute or chart.baseline_from is None or chart.baseline_to is None:
@@ -265,7 +271,8 @@ def chart_update(*, by: Any, chart: ControlChart, version: int, changes: Mapping
         setattr(proposed, name, value)
     _check_chart(proposed)
     validate(proposed)
-    _check_chart_data(proposed)
+    if set(changes) & DATA_FIELDS:  # a rename is not refused for a reading the chart page already explains
+        _check_chart_data(proposed)
     return update_record(chart, by=by, version=version, changes=changes)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -246,8 +247,10 @@ def _status(request: HttpRequest, conflict: Any = None) -> int:
     return 422 if request.method == "POST" else 200
 
 
-def _live_series(request: HttpRequest, site_id: int | None = None) -> Any:
-    qs = series_visible_to(request.user).filter(archived_at__isnull=True).order_by("reference")
+def _live_series(request: HttpRequest, site_id: int | None = None, *, keep: Sequence[int] = ()) -> Any:
+    """Series in use to choose from, and those linked already (``keep``) even if archived since."""
+    live = Q(archived_at__isnull=True) | Q(pk__in=list(keep))
+    qs = series_visible_to(request.user).filter(live).order_by("reference")
     return qs if site_id is None else qs.filter(site_id=site_id)
 
 
@@ -288,8 +291,10 @@ def equipment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = _equipment_for_change(request, pk)
     fields = ("name", "interval_months", "last_calibrated_on", "next_due_on", "certificate")
     initial: dict[str, Any] = {name: getattr(item, name) for name in fields}
-    initial.update(version=item.version, series=list(item.series.all()))
-    form = EquipmentEditForm(request.POST or None, initial=initial, series=_live_series(request, item.site_id))
+    linked = list(item.series.all())
+    initial.update(version=item.version, series=linked)
+    choices = _live_series(request, item.site_id, keep=[s.pk for s in linked])
+    form = EquipmentEditForm(request.POST or None, initial=initial, series=choices)
     conflict = None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
