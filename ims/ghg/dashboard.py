@@ -5,8 +5,8 @@ the readings, except the waste diversion rate, which
 :func:`ims.monitoring.selectors.diversion` works out per route.
 Each table is what its chart shows, so the page, the CSV and a PDF agree.
 
-Site totals count each unit of consumption once: a sub-meter is left out
-when a meter above it is in the same total. The year-on-year comparison is
+Site totals count each unit of consumption once: a sub-meter is left out of
+a month in which a meter above it, in the same total, recorded consumption. The year-on-year comparison is
 like for like: in the year still running, only the months that have ended,
 against the same months of the year before.
 """
@@ -76,16 +76,45 @@ def counted_series(*, site_ids: list[int], categories: tuple[str, ...]) -> list[
     return counted
 
 
+def _meters_above(site_ids: list[int], categories: tuple[str, ...]) -> dict[int, list[int]]:
+    """For each series of these categories, the meters of these categories above it, nearest first."""
+    rows = list(Series.objects.filter(site_id__in=site_ids).values_list("pk", "parent_id", "category"))
+    parent_of: dict[int, int | None] = {pk: parent for pk, parent, _category in rows}
+    category_of = {pk: category for pk, _parent, category in rows}
+    above: dict[int, list[int]] = {}
+    for pk, first_parent, category in rows:
+        if category not in categories:
+            continue
+        chain, seen, parent = [], {pk}, first_parent
+        while parent is not None and parent not in seen:
+            if category_of.get(parent) in categories:
+                chain.append(parent)
+            seen.add(parent)
+            parent = parent_of.get(parent)
+        above[pk] = chain
+    return above
+
+
 def resource_by_month(*, year: int, site_ids: list[int], resource: str) -> list[float]:
-    """A resource's total in each month of ``year``, in the resource's unit, each sub-meter counted once."""
+    """A resource's total in each month of ``year``, in the resource's unit, each sub-meter counted once.
+
+    A sub-meter is left out of a month in which a meter above it recorded
+    consumption, which includes the sub-meter's. Months before its main meter
+    was installed (no activity there) count the sub-meter itself, so an older
+    year does not lose what only the sub-meter measured then.
+    """
     categories, target = RESOURCES[resource]
+    above = _meters_above(site_ids, categories)
     totals = [0.0] * 12
-    rows = MonthlyActivity.objects.filter(
-        series_id__in=counted_series(site_ids=site_ids, categories=categories),
-        month__gte=dt.date(year, 1, 1),
-        month__lte=dt.date(year, 12, 1),
-    ).values_list("series__unit", "month", "quantity")
-    for unit, month, quantity in rows:
+    rows = list(
+        MonthlyActivity.objects.filter(
+            series_id__in=list(above), month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1)
+        ).values_list("series_id", "series__unit", "month", "quantity")
+    )
+    active = {(series_id, month) for series_id, _unit, month, _quantity in rows}
+    for series_id, unit, month, quantity in rows:
+        if any((meter, month) in active for meter in above[series_id]):
+            continue
         converted = _convert(quantity, unit, target)
         if converted is not None:
             totals[month.month - 1] += converted

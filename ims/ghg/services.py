@@ -77,8 +77,8 @@ def _source_rules(source: EmissionSource) -> None:
         raise ValidationFailed(
             {
                 "series": [
-                    f"{source.series.reference} is a sub-meter of {parent.reference}, "
-                    "whose consumption is already in the inventory."
+                    f"{source.series.reference} is a sub-meter of {parent.reference}, whose consumption includes "
+                    f"it: make {parent.reference} the emission source."
                 ]
             }
         )

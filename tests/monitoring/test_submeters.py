@@ -173,13 +173,27 @@ def test_taking_a_sub_meter_out_is_audited(manager, elec, hall):
     assert entry.changes["parent"] == [elec.pk, None]
 
 
+def test_a_sub_meter_counts_in_the_months_before_its_main_meter_was_read(manager, make_series, north):
+    """The hall meter alone in 2025; a main meter above it from 2026: 2025 keeps the hall's consumption."""
+    hall = make_series(north, "N-HALL", name="Machining hall")
+    record(manager, hall, ("2025-03-10T10:00", 500), ("2026-03-10T10:00", 200))
+    main = make_series(north, "N-MAIN", name="Main meter")
+    record(manager, main, ("2026-03-10T10:00", 900))
+    services.series_update(by=manager, series=hall, version=hall.version, parent=main)
+    assert dashboard.resource_by_month(year=2025, site_ids=[north.pk], resource="energy")[2] == 500.0
+    assert dashboard.resource_by_month(year=2026, site_ids=[north.pk], resource="energy")[2] == 900.0
+
+
 # --- the inventory -------------------------------------------------------------------------------
 
 
 def test_a_sub_meter_is_refused_as_an_emission_source(shipped, manager, elec, hall):  # noqa: F811
     grid = factor("7_400_4000_5_1", 2025)
     assert errors_of(ghg_services.source_create, by=manager, series=hall, year=2025, scope="2", factor=grid) == {
-        "series": ["N-ELEC-HALL is a sub-meter of N-ELEC-MAIN, whose consumption is already in the inventory."]
+        "series": [
+            "N-ELEC-HALL is a sub-meter of N-ELEC-MAIN, whose consumption includes it: "
+            "make N-ELEC-MAIN the emission source."
+        ]
     }
     assert not EmissionSource.objects.exists()
     ghg_services.source_create(by=manager, series=elec, year=2025, scope="2", factor=grid)
