@@ -46,6 +46,11 @@ def _check_factors(source: EmissionSource, gwp: str) -> None:
         factor: EmissionFactor | None = getattr(source, name)
         if factor is None:
             continue
+        if factor.site_id is not None and factor.site_id != source.series.site_id:
+            problems[name] = [
+                f"This factor is {factor.site}'s own; {source.series.reference} is at {source.series.site}."
+            ]
+            continue
         try:
             rate(factor, source.series.unit, gwp)
         except ValidationFailed as exc:
