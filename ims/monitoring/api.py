@@ -355,6 +355,7 @@ def list_readings(
         items = [(series, start, end)]
         name = f"{series.reference}-readings.{kind}"
         if kind == "xlsx":
+            export.check_xlsx_size(items)
             return FileResponse(export.xlsx_file(items), as_attachment=True, filename=name)
         response = StreamingHttpResponse(export.csv_stream(items), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -27,7 +27,7 @@ import csv
 import datetime as dt
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 from zoneinfo import ZoneInfo
 
@@ -51,6 +51,8 @@ HEADER = (
 FORMATS = ("csv", "xlsx")
 CHUNK = 2000  # readings fetched from the database, and CSV rows sent, at a time
 XLSX_MAX_ROWS = 1_048_576  # rows of one worksheet, header included; further readings go on a next sheet
+# A workbook is written whole before its first byte is sent; above this, CSV (which streams) is the way.
+XLSX_LIMIT = 1_000_000
 FIELDS = ("ts", "value", "quality", "source", "consumption", "event", "original_value", "original_unit")
 
 # (series, first instant or None, end instant (excluded) or None)
@@ -95,16 +97,36 @@ def windows(series: Iterable[Series], *, first: dt.date | None, last: dt.date | 
         yield s, start, end
 
 
+def _readings(series: Series, start: dt.datetime | None, end: dt.datetime | None) -> Any:
+    qs = Reading.objects.filter(series=series)
+    if start is not None:
+        qs = qs.filter(ts__gte=start)
+    if end is not None:
+        qs = qs.filter(ts__lt=end)
+    return qs
+
+
+def check_xlsx_size(items: Sequence[Window], *, limit: int | None = None) -> None:
+    """Refuse a workbook of more than ``limit`` (XLSX_LIMIT) readings, saying how to get them."""
+    limit = XLSX_LIMIT if limit is None else limit
+    count = sum(_readings(series, start, end).count() for series, start, end in items)
+    if count > limit:
+        raise ValidationFailed(
+            {
+                "format": [
+                    f"{count:,} readings are too many for a workbook (at most {limit:,}); "
+                    "export them as CSV, which streams, or choose fewer series or days."
+                ]
+            }
+        )
+
+
 def rows(items: Iterable[Window]) -> Iterator[tuple[Any, ...]]:
     """The export's rows (see the module's docstring), read from the database a chunk at a time."""
     for series, start, end in items:
         tz = ZoneInfo(series.site.time_zone)
         reference, site, unit, register = series.reference, series.site.name, series.unit, series.is_register
-        qs = Reading.objects.filter(series=series)
-        if start is not None:
-            qs = qs.filter(ts__gte=start)
-        if end is not None:
-            qs = qs.filter(ts__lt=end)
+        qs = _readings(series, start, end)
         for ts, value, quality, source, consumption, event, original, original_unit in (
             qs.order_by("ts").values_list(*FIELDS).iterator(chunk_size=CHUNK)
         ):

@@ -131,6 +131,9 @@ def _export(request: HttpRequest, series: list[Series], *, name: str, back: str)
     try:
         kind = export.export_format(request.GET.get("format", ""))
         first, last = export.local_dates(request.GET.get("from", ""), request.GET.get("to", ""))
+        items = list(export.windows(series, first=first, last=last))
+        if kind == "xlsx":
+            export.check_xlsx_size(items)
     except ValidationFailed as exc:
         for field, problems in exc.errors.items():
             label = {"from": _("From"), "to": _("To"), "format": _("Format")}.get(field, field)
@@ -138,7 +141,6 @@ def _export(request: HttpRequest, series: list[Series], *, name: str, back: str)
         return redirect(back)
     if first or last:
         name += f"-{first or ''}_{last or ''}"
-    items = export.windows(series, first=first, last=last)
     if kind == "xlsx":
         return FileResponse(export.xlsx_file(items), as_attachment=True, filename=f"{name}.xlsx")
     response = StreamingHttpResponse(export.csv_stream(items), content_type="text/csv; charset=utf-8")

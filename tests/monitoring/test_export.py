@@ -198,3 +198,19 @@ def test_the_csv_streams_without_holding_the_readings_in_memory(elec: Series) ->
         tracemalloc.stop()
     assert size > 3_000_000  # about 3.2 MB of CSV went out …
     assert peak < 3_500_000  # … while only a chunk of readings was held at any moment (about 2.3 MB at most)
+
+
+def test_a_workbook_too_large_is_refused_with_the_way_to_get_the_readings(
+    web: Any, api: Any, owner: Any, elec: Series, readings: None, monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(export, "XLSX_LIMIT", 4)  # the fixture holds 5 readings of this series
+    response = web(owner).get(f"/monitoring/series/{elec.pk}/export", {"format": "xlsx"})
+    assert response.status_code == 302
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Format: 5 readings are too many for a workbook (at most 4); "
+        "export them as CSV, which streams, or choose fewer series or days."
+    ]
+    assert web(owner).get(f"/monitoring/series/{elec.pk}/export", {"format": "csv"}).status_code == 200
+    assert_problem(api(owner).get(f"/series/{elec.pk}/readings", format="xlsx"), 422, "validation")
+    monkeypatch.setattr(export, "XLSX_LIMIT", 5)
+    assert web(owner).get(f"/monitoring/series/{elec.pk}/export", {"format": "xlsx"}).status_code == 200
