@@ -85,7 +85,9 @@ def _meters_above(site_ids: list[int], categories: tuple[str, ...]) -> dict[int,
     for pk, first_parent, category in rows:
         if category not in categories:
             continue
-        chain, seen, parent = [], {pk}, first_parent
+        chain: list[int] = []
+        seen = {pk}
+        parent: int | None = first_parent
         while parent is not None and parent not in seen:
             if category_of.get(parent) in categories:
                 chain.append(parent)
