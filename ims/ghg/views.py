@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.db.models import Q
@@ -164,6 +165,12 @@ def _production(request: HttpRequest, site_ids: list[int]) -> tuple[Series | Non
     return chosen, choices
 
 
+def _today(f: dict[str, Any]) -> dt.date:
+    """Today where the figures are: the chosen site's date, else the organisation's (``TIME_ZONE``)."""
+    site = next((s for s in f["sites"] if s.pk == f["site_id"]), None)
+    return timezone.localdate(timezone=ZoneInfo(site.time_zone)) if site is not None else timezone.localdate()
+
+
 def _dashboard_tables(
     year: int, site_ids: list[int], production: Series | None, today: dt.date | None = None
 ) -> list[dash.Table]:
@@ -254,7 +261,10 @@ def _dashboard_context(request: HttpRequest) -> dict[str, Any]:
         "production": production,
         "productions": productions,
         "charts": charts,
-        "tables": [*_inventory_tables(year, site_ids, f["sites"]), *_dashboard_tables(year, site_ids, production)],
+        "tables": [
+            *_inventory_tables(year, site_ids, f["sites"]),
+            *_dashboard_tables(year, site_ids, production, _today(f)),
+        ],
         "diversion": dash.diversion_rate(year=year, site_ids=site_ids),
         "left_out": dash.left_out(site_ids=site_ids),
         "latest": [(x, calculation_url(x)) for x in latest],
@@ -283,7 +293,7 @@ def dashboard_csv(request: HttpRequest, table: str) -> HttpResponse:
     production, _choices = _production(request, f["site_ids"])
     tables = [
         *_inventory_tables(f["year"], f["site_ids"], f["sites"]),
-        *_dashboard_tables(f["year"], f["site_ids"], production),
+        *_dashboard_tables(f["year"], f["site_ids"], production, _today(f)),
     ]
     found = next((t for t in tables if t.key == table), None)
     if found is None:

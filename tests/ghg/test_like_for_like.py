@@ -109,3 +109,15 @@ def test_the_page_csv_and_pdf_say_which_months_they_compare(monkeypatch, web, ma
 def test_the_monthly_table_still_shows_every_month_of_the_running_year(north, parts, two_years):
     resources = next(t for t in _dashboard_tables(2026, [north.pk], parts, today=MID_NOVEMBER) if t.key == "resources")
     assert [row[1] for row in resources.rows[9:12]] == ["600.0", "900.0", "0.0"]
+
+
+def test_the_months_that_have_ended_are_counted_where_the_chosen_site_is(monkeypatch, db, settings):
+    """22:00 UTC on 31 January is already 1 February in Tokyo: January has ended there, not in the organisation."""
+    from ims.ghg.views import _today
+    from ims.org.models import Site
+
+    settings.TIME_ZONE = "UTC"
+    monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 1, 31, 22, 0, tzinfo=dt.UTC))
+    tokyo = Site.objects.create(code="T", name="Tokyo plant", country="JP", time_zone="Asia/Tokyo")
+    assert _today({"sites": [tokyo], "site_id": tokyo.pk}) == dt.date(2026, 2, 1)
+    assert _today({"sites": [tokyo], "site_id": None}) == dt.date(2026, 1, 31)
