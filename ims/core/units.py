@@ -12,8 +12,8 @@ converted into a mass. "pc" and "pcs" are pieces here, not parsecs.
 
 pint is imported on first use, not by every process that loads the app.
 
-The float registry in :mod:`ims.obligations.services` checks permit-limit
-units; it is separate because its numbers are floats.
+Permit-limit units (:mod:`ims.obligations.services`) are checked here too, so
+a limit in mg/L or Nm3/h means what a meter reading in that unit means.
 """
 
 from __future__ import annotations

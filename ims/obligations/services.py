@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from ims.accounts.permissions import Action, can
 from ims.audit.services import record_change
 from ims.core.errors import PermissionRefused, ValidationFailed, WorkflowError
 from ims.core.records import create_record, update_record, validate
+from ims.core.units import registry
 from ims.obligations.models import Evaluation, Kind, Obligation, Permit, Result
 from ims.org.models import Site
 
@@ -40,22 +40,18 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
-@functools.cache
-def _units() -> Any:
-    import pint
-
-    return pint.UnitRegistry()
-
-
 def check_unit(unit: str) -> str:
-    """The unit as given, if pint understands it; otherwise a refusal naming what it does not know."""
-    import pint
+    """The unit as given, if the shared registry knows it; otherwise a refusal naming what it does not know.
+
+    A permit limit's unit means the same as a meter reading's: "Nm3/h" and "m3" are volumes, "pcs" a count.
+    """
+    import pint  # imported on first use, not by every process that loads the app
 
     raw = unit.strip()
     if not raw:
         raise ValidationFailed({"unit": ["Give a unit, e.g. mg/L, kg/day or dB (dimensionless for pH)."]})
     try:
-        _units().parse_units(raw)
+        registry().parse_units(raw)
     except pint.UndefinedUnitError as exc:
         names = ", ".join(f"“{n}”" for n in exc.unit_names) or f"“{raw}”"
         raise ValidationFailed({"unit": [f"“{raw}” is not a unit: {names} is unknown."]}) from None
