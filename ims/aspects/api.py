@@ -5,17 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ninja import Field, File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
-from ims.api.imports import ImportOut
-from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.aspects import selectors, services
 from ims.aspects.importing import import_aspects
-from ims.aspects.models import Aspect
-from ims.org.selectors import site_get
+from ims.registers.api import RegisterApi, add_register_routes, list_params, site
 
 router = Router(tags=["environmental aspects"])
 
@@ -81,22 +77,28 @@ class EvaluationOut(BaseModel):
     evaluated_at: dt.datetime
 
 
-@router.get("/aspects", response=Page[AspectOut])
-def list_aspects(
-    request: ApiRequest,
-    q: str = "",
-    site_id: int | None = None,
-    significant: bool | None = None,
-    condition: str = "",
-    archived: bool = False,
-    sort: str = "reference",
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
-) -> Any:
-    qs = selectors.aspect_list(
-        request.auth, q=q, site_id=site_id, significant=significant, condition=condition, archived=archived, sort=sort
-    )
-    return paginate(request, qs, limit=limit, offset=offset)
+ASPECTS = RegisterApi(
+    module=__name__,
+    path="/aspects",
+    singular="aspect",
+    plural="aspects",
+    out=AspectOut,
+    create_in=AspectIn,
+    patch_in=AspectPatch,
+    filters=list_params(("significant", bool | None, None), ("condition", str, ""), org_wide=False),
+    list_records=selectors.aspect_list,
+    get_record=selectors.aspect_get,
+    create=services.aspect_create,
+    update=services.aspect_update,
+    archive=services.aspect_archive,
+    record_arg="aspect",
+    update_record_arg="record",
+    prepare=[site],
+    import_records=import_aspects,
+    import_summary="Import aspects from CSV or XLSX (all or nothing)",
+)
+
+add_register_routes(router, ASPECTS, ["list"])
 
 
 class MethodOut(BaseModel):
@@ -128,40 +130,8 @@ def new_method(request: ApiRequest, payload: MethodIn) -> Status[Any]:
     return Status(201, method)
 
 
-@router.post("/aspects/import", response=ImportOut, summary="Import aspects from CSV or XLSX (all or nothing)")
-def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    report = import_aspects(by=request.auth, stream=file.open("rb"))
-    return ImportOut.of(report)
-
-
-@router.get("/aspects/{aspect_id}", response=AspectOut)
-def get_aspect(request: ApiRequest, aspect_id: int) -> Aspect:
-    return selectors.aspect_get(request.auth, aspect_id)
-
-
-@router.post("/aspects", response={201: AspectOut})
-def create_aspect(request: ApiRequest, payload: AspectIn) -> Status[Aspect]:
-    fields = payload.dict()
-    site = site_get(request.auth, fields.pop("site_id"))
-    return Status(201, services.aspect_create(by=request.auth, site=site, **fields))
-
-
-@router.patch("/aspects/{aspect_id}", response=AspectOut)
-def update_aspect(request: ApiRequest, aspect_id: int, payload: AspectPatch) -> Aspect:
-    fields = payload.dict(exclude_unset=True)
-    version = fields.pop("version")
-    aspect = selectors.aspect_get(request.auth, aspect_id)
-    return services.aspect_update(by=request.auth, record=aspect, version=version, **fields)
-
-
-class VersionIn(Schema):
-    version: int
-
-
-@router.post("/aspects/{aspect_id}/archive", response=AspectOut)
-def archive_aspect(request: ApiRequest, aspect_id: int, payload: VersionIn) -> Aspect:
-    aspect = selectors.aspect_get(request.auth, aspect_id)
-    return services.aspect_archive(by=request.auth, aspect=aspect, version=payload.version)
+# The method and import routes come before the /{id} routes: Ninja matches in order.
+add_register_routes(router, ASPECTS, ["import", "detail", "create", "update", "archive"])
 
 
 @router.post("/aspects/{aspect_id}/evaluations", response={201: EvaluationOut})

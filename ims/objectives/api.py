@@ -6,20 +6,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 from django.utils import timezone
-from ninja import Field, File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
-from ims.api.imports import ImportOut
-from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
-from ims.core.errors import ValidationFailed
 from ims.objectives import selectors, services
 from ims.objectives.importing import import_objectives
 from ims.objectives.models import Objective, Progress
-from ims.org.selectors import site_get
+from ims.registers.api import RegisterApi, active_user, add_register_routes, list_params, site
 
 router = Router(tags=["objectives"])
 
@@ -104,88 +100,52 @@ class ProgressOut(BaseModel):
     entered_by_id: int
 
 
-class VersionIn(Schema):
-    version: int
-
-
-def _owner(fields: dict[str, Any]) -> None:
-    if "owner_id" in fields:
-        pk = fields.pop("owner_id")
-        owner = None
-        if pk is not None:
-            owner = get_user_model().objects.filter(pk=pk, is_active=True).first()
-            if owner is None:
-                raise ValidationFailed({"owner_id": [f"No active user with id {pk}."]})
-        fields["owner"] = owner
-
-
 def _out(objective: Objective) -> Objective:
     selectors.with_status([objective], timezone.localdate())
     return objective
 
 
-# The import route comes before the /{id} routes: Ninja matches in order.
-
-
-@router.get("/objectives", response=Page[ObjectiveOut])
-def list_objectives(
-    request: ApiRequest,
-    q: str = "",
-    site_id: int | None = None,
-    org_wide: bool = False,
-    standard: str = "",
-    status: str = "",
-    archived: bool = False,
-    sort: str = "reference",
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
-) -> Any:
-    qs = selectors.objective_list(
-        request.auth, q=q, site_id=site_id, org_wide=org_wide, standard=standard, archived=archived, sort=sort
-    )
-    today = timezone.localdate()
+def _objective_list(user: Any, *, status: str, **filters: Any) -> QuerySet[Objective]:
+    qs = selectors.objective_list(user, **filters)
     if status:  # depends on today's date: computed, then narrowed in SQL so that pagination stays exact
-        qs = qs.filter(pk__in=[o.pk for o in selectors.with_status(qs, today, status)])
-    page = paginate(request, qs, limit=limit, offset=offset)
-    selectors.with_status(page["items"], today)
-    return page
+        qs = qs.filter(pk__in=[o.pk for o in selectors.with_status(qs, timezone.localdate(), status)])
+    return qs
 
 
-@router.post("/objectives/import", response=ImportOut, summary="Import objectives from CSV or XLSX (all or nothing)")
-def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    report = import_objectives(by=request.auth, stream=file.open("rb"))
-    return ImportOut.of(report)
+def _page(objectives: list[Objective]) -> list[Objective]:
+    return selectors.with_status(objectives, timezone.localdate())
 
 
-@router.get("/objectives/{objective_id}", response=ObjectiveOut)
-def get_objective(request: ApiRequest, objective_id: int) -> Objective:
-    return _out(selectors.objective_get(request.auth, objective_id))
-
-
-@router.post("/objectives", response={201: ObjectiveOut})
-def create_objective(request: ApiRequest, payload: ObjectiveIn) -> Status[Objective]:
-    fields = payload.dict()
-    site_id = fields.pop("site_id")
-    site = site_get(request.auth, site_id) if site_id is not None else None
+def _no_baseline_date(request: ApiRequest, fields: dict[str, Any]) -> None:
+    """Without a baseline date, the service's default applies."""
     if fields.get("baseline_date") is None:
         fields.pop("baseline_date")
-    _owner(fields)
-    return Status(201, _out(services.objective_create(by=request.auth, site=site, **fields)))
 
 
-@router.patch("/objectives/{objective_id}", response=ObjectiveOut)
-def update_objective(request: ApiRequest, objective_id: int, payload: ObjectivePatch) -> Objective:
-    fields = payload.dict(exclude_unset=True)
-    version = fields.pop("version")
-    _owner(fields)
-    objective = selectors.objective_get(request.auth, objective_id)
-    return _out(services.objective_update(by=request.auth, objective=objective, version=version, **fields))
+OBJECTIVES = RegisterApi(
+    module=__name__,
+    path="/objectives",
+    singular="objective",
+    plural="objectives",
+    out=ObjectiveOut,
+    create_in=ObjectiveIn,
+    patch_in=ObjectivePatch,
+    filters=list_params(("standard", str, ""), ("status", str, "")),
+    list_records=_objective_list,
+    get_record=selectors.objective_get,
+    create=services.objective_create,
+    update=services.objective_update,
+    archive=services.objective_archive,
+    record_arg="objective",
+    prepare=[site, active_user("owner_id", "owner")],
+    prepare_create=[_no_baseline_date],
+    present=_out,
+    present_page=_page,
+    import_records=import_objectives,
+    import_summary="Import objectives from CSV or XLSX (all or nothing)",
+)
 
-
-@router.post("/objectives/{objective_id}/archive", response=ObjectiveOut)
-def archive_objective(request: ApiRequest, objective_id: int, payload: VersionIn) -> Objective:
-    objective = selectors.objective_get(request.auth, objective_id)
-    return _out(services.objective_archive(by=request.auth, objective=objective, version=payload.version))
+add_register_routes(router, OBJECTIVES)
 
 
 @router.get("/objectives/{objective_id}/progress", response=list[ProgressOut])

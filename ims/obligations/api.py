@@ -6,19 +6,17 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
-from ims.api.imports import ImportOut
-from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.core.errors import NotFound
 from ims.obligations import selectors, services
 from ims.obligations.importing import import_obligations
 from ims.obligations.models import Evaluation, Obligation, Permit
 from ims.org.models import Site
 from ims.org.selectors import sites_visible_to
+from ims.registers.api import RegisterApi, add_register_routes, list_params
 
 router = Router(tags=["compliance obligations"])
 
@@ -115,81 +113,51 @@ class PermitOut(BaseModel):
     expires_on: dt.date | None
 
 
-class VersionIn(Schema):
-    version: int
-
-
-def _sites(request: ApiRequest, ids: list[int]) -> list[Site]:
-    found = {s.pk: s for s in sites_visible_to(request.auth).filter(pk__in=ids)}
+def _sites(user: Any, ids: list[int]) -> list[Site]:
+    found = {s.pk: s for s in sites_visible_to(user).filter(pk__in=ids)}
     missing = [i for i in ids if i not in found]
     if missing:
         raise NotFound(f"No site with id {missing[0]} that you may see.")
     return [found[i] for i in dict.fromkeys(ids)]
 
 
-@router.get("/obligations", response=Page[ObligationOut])
-def list_obligations(
-    request: ApiRequest,
-    q: str = "",
-    site_id: int | None = None,
-    kind: str = "",
-    jurisdiction: str = "",
-    overdue: bool | None = None,
-    result: str = "",
-    archived: bool = False,
-    sort: str = "reference",
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
-) -> Any:
-    qs = selectors.obligation_list(
-        request.auth,
-        q=q,
-        site_id=site_id,
-        kind=kind,
-        jurisdiction=jurisdiction,
-        overdue=overdue,
-        result=result,
-        archived=archived,
-        sort=sort,
-    )
-    page = paginate(request, qs, limit=limit, offset=offset)
-    page["items"] = [_out(o) for o in page["items"]]
-    return page
+def _create(*, by: Any, site_ids: list[int], **fields: Any) -> Obligation:
+    return services.obligation_create(by=by, sites=_sites(by, site_ids), **fields)
 
 
-@router.post("/obligations/import", response=ImportOut, summary="Import obligations from CSV or XLSX (all or nothing)")
-def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    report = import_obligations(by=request.auth, stream=file.open("rb"))
-    return ImportOut.of(report)
+def _update(*, by: Any, record: Obligation, version: int, site_ids: list[int] | None = None, **fields: Any) -> Any:
+    sites = None if site_ids is None else _sites(by, site_ids)
+    return services.obligation_update(by=by, record=record, version=version, sites=sites, **fields)
 
 
-@router.get("/obligations/{obligation_id}", response=ObligationOut)
-def get_obligation(request: ApiRequest, obligation_id: int) -> ObligationOut:
-    return _out(selectors.obligation_get(request.auth, obligation_id))
+OBLIGATIONS = RegisterApi(
+    module=__name__,
+    path="/obligations",
+    singular="obligation",
+    plural="obligations",
+    out=ObligationOut,
+    create_in=ObligationIn,
+    patch_in=ObligationPatch,
+    filters=list_params(
+        ("kind", str, ""),
+        ("jurisdiction", str, ""),
+        ("overdue", bool | None, None),
+        ("result", str, ""),
+        org_wide=False,
+    ),
+    list_records=selectors.obligation_list,
+    get_record=selectors.obligation_get,
+    create=_create,
+    update=_update,
+    archive=services.obligation_archive,
+    record_arg="obligation",
+    update_record_arg="record",
+    present=_out,
+    import_records=import_obligations,
+    import_summary="Import obligations from CSV or XLSX (all or nothing)",
+)
 
-
-@router.post("/obligations", response={201: ObligationOut})
-def create_obligation(request: ApiRequest, payload: ObligationIn) -> Status[ObligationOut]:
-    fields = payload.dict()
-    sites = _sites(request, fields.pop("site_ids"))
-    return Status(201, _out(services.obligation_create(by=request.auth, sites=sites, **fields)))
-
-
-@router.patch("/obligations/{obligation_id}", response=ObligationOut)
-def update_obligation(request: ApiRequest, obligation_id: int, payload: ObligationPatch) -> ObligationOut:
-    fields = payload.dict(exclude_unset=True)
-    version = fields.pop("version")
-    obligation = selectors.obligation_get(request.auth, obligation_id)
-    site_ids = fields.pop("site_ids", None)
-    sites = None if site_ids is None else _sites(request, site_ids)
-    updated = services.obligation_update(by=request.auth, record=obligation, version=version, sites=sites, **fields)
-    return _out(updated)
-
-
-@router.post("/obligations/{obligation_id}/archive", response=ObligationOut)
-def archive_obligation(request: ApiRequest, obligation_id: int, payload: VersionIn) -> ObligationOut:
-    obligation = selectors.obligation_get(request.auth, obligation_id)
-    return _out(services.obligation_archive(by=request.auth, obligation=obligation, version=payload.version))
+add_register_routes(router, OBLIGATIONS)
 
 
 @router.get("/obligations/{obligation_id}/evaluations", response=list[EvaluationOut])

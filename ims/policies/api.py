@@ -10,18 +10,14 @@ import datetime as dt
 from typing import Any
 
 from django.utils import timezone
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
-from ims.api.imports import ImportOut
-from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
-from ims.org.selectors import site_get
 from ims.policies import commitments, selectors, services
 from ims.policies.importing import import_policies
 from ims.policies.models import Policy, PolicyCommunication, PolicyRevision
-from ims.processes.api import owner_of
+from ims.registers.api import RegisterApi, active_user, add_register_routes, list_params, site
 from ims.signatures.models import Signature
 from ims.signatures.services import content_hash, signatures_of
 
@@ -145,10 +141,6 @@ class CommunicationIn(Schema):
     notes: str = ""
 
 
-class VersionIn(Schema):
-    version: int
-
-
 def _policy_out(policy: Policy) -> PolicyOut:
     return _policy_row(policy, current=selectors.in_force(policy), draft=selectors.draft_of(policy))
 
@@ -192,75 +184,31 @@ def _revision_out(revision: PolicyRevision) -> RevisionOut:
     )
 
 
-def _fields(fields: dict[str, Any]) -> dict[str, Any]:
-    if "owner_id" in fields:
-        fields["owner"] = owner_of(fields.pop("owner_id"))
-    return fields
-
-
-# The import route comes before the /{id} routes: Ninja matches in order.
-
-
-@router.get("/policies", response=Page[PolicyOut])
-def list_policies(
-    request: ApiRequest,
-    q: str = "",
-    site_id: int | None = None,
-    org_wide: bool = False,
-    kind: str = "",
-    overdue: bool | None = None,
-    archived: bool = False,
-    sort: str = "reference",
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
-) -> Any:
-    qs = selectors.policy_list(
-        request.auth,
-        q=q,
-        site_id=site_id,
-        org_wide=org_wide,
-        kind=kind,
-        overdue=overdue,
-        archived=archived,
-        sort=sort,
-    )
-    page = paginate(request, qs, limit=limit, offset=offset)
-    page["items"] = _policy_rows(page["items"])
-    return page
-
-
-@router.post(
-    "/policies/import", response=ImportOut, summary="Import policies as drafts from CSV or XLSX (all or nothing)"
+POLICIES = RegisterApi(
+    module=__name__,
+    path="/policies",
+    singular="policy",
+    plural="policies",
+    out=PolicyOut,
+    create_in=PolicyIn,
+    patch_in=PolicyPatch,
+    filters=list_params(("kind", str, ""), ("overdue", bool | None, None)),
+    list_records=selectors.policy_list,
+    get_record=selectors.policy_get,
+    create=services.policy_create,
+    update=services.policy_update,
+    archive=services.policy_archive,
+    record_arg="policy",
+    prepare=[active_user("owner_id", "owner"), site],
+    present=_policy_out,
+    present_page=_policy_rows,
+    import_records=import_policies,
+    import_name="import_policy_file",
+    import_summary="Import policies as drafts from CSV or XLSX (all or nothing)",
+    create_summary="Create a policy with its first revision as a draft",
 )
-def import_policy_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    return ImportOut.of(import_policies(by=request.auth, stream=file.open("rb")))
 
-
-@router.get("/policies/{policy_id}", response=PolicyOut)
-def get_policy(request: ApiRequest, policy_id: int) -> Any:
-    return _policy_out(selectors.policy_get(request.auth, policy_id))
-
-
-@router.post("/policies", response={201: PolicyOut}, summary="Create a policy with its first revision as a draft")
-def create_policy(request: ApiRequest, payload: PolicyIn) -> Status[Any]:
-    fields = _fields(payload.dict())
-    site_id = fields.pop("site_id")
-    site = site_get(request.auth, site_id) if site_id is not None else None
-    return Status(201, _policy_out(services.policy_create(by=request.auth, site=site, **fields)))
-
-
-@router.patch("/policies/{policy_id}", response=PolicyOut)
-def update_policy(request: ApiRequest, policy_id: int, payload: PolicyPatch) -> Any:
-    fields = _fields(payload.dict(exclude_unset=True))
-    version = fields.pop("version")
-    policy = selectors.policy_get(request.auth, policy_id)
-    return _policy_out(services.policy_update(by=request.auth, policy=policy, version=version, **fields))
-
-
-@router.post("/policies/{policy_id}/archive", response=PolicyOut)
-def archive_policy(request: ApiRequest, policy_id: int, payload: VersionIn) -> Any:
-    policy = selectors.policy_get(request.auth, policy_id)
-    return _policy_out(services.policy_archive(by=request.auth, policy=policy, version=payload.version))
+add_register_routes(router, POLICIES)
 
 
 @router.get("/policies/{policy_id}/revisions", response=list[RevisionOut])

@@ -6,18 +6,16 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
-from ims.api.imports import ImportOut
-from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.core.errors import ValidationFailed
 from ims.org.selectors import site_get
 from ims.processes import selectors, services
 from ims.processes.importing import import_processes
 from ims.processes.models import Process, ProcessLink
+from ims.registers.api import RegisterApi, active_user, add_register_routes, list_params
 
 router = Router(tags=["processes"])
 
@@ -90,10 +88,6 @@ class LinkOut(BaseModel):
     label: str
 
 
-class VersionIn(Schema):
-    version: int
-
-
 def _out(process: Process) -> ProcessOut:
     data = {name: getattr(process, name) for name in ProcessOut.model_fields if name != "site_ids"}
     return ProcessOut(**data, site_ids=sorted(s.pk for s in process.sites.all()))
@@ -108,66 +102,35 @@ def owner_of(owner_id: int | None) -> Any:
     return owner
 
 
-def _fields(request: ApiRequest, fields: dict[str, Any]) -> dict[str, Any]:
-    if "owner_id" in fields:
-        fields["owner"] = owner_of(fields.pop("owner_id"))
+def _sites(request: ApiRequest, fields: dict[str, Any]) -> None:
     if "site_ids" in fields:
         ids = fields.pop("site_ids")
         fields["sites"] = None if ids is None else [site_get(request.auth, pk) for pk in ids]
-    return fields
 
 
-# The import route comes before the /{id} routes: Ninja matches in order.
+PROCESSES = RegisterApi(
+    module=__name__,
+    path="/processes",
+    singular="process",
+    plural="processes",
+    out=ProcessOut,
+    create_in=ProcessIn,
+    patch_in=ProcessPatch,
+    filters=list_params(("kind", str, ""), ("overdue", bool | None, None), org_wide=False),
+    list_records=selectors.process_list,
+    get_record=selectors.process_get,
+    create=services.process_create,
+    update=services.process_update,
+    archive=services.process_archive,
+    record_arg="process",
+    prepare=[active_user("owner_id", "owner"), _sites],
+    present=_out,
+    import_records=import_processes,
+    import_name="import_process_file",
+    import_summary="Import processes from CSV or XLSX (all or nothing)",
+)
 
-
-@router.get("/processes", response=Page[ProcessOut])
-def list_processes(
-    request: ApiRequest,
-    q: str = "",
-    site_id: int | None = None,
-    kind: str = "",
-    overdue: bool | None = None,
-    archived: bool = False,
-    sort: str = "reference",
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
-) -> Any:
-    qs = selectors.process_list(
-        request.auth, q=q, site_id=site_id, kind=kind, overdue=overdue, archived=archived, sort=sort
-    )
-    page = paginate(request, qs, limit=limit, offset=offset)
-    page["items"] = [_out(p) for p in page["items"]]
-    return page
-
-
-@router.post("/processes/import", response=ImportOut, summary="Import processes from CSV or XLSX (all or nothing)")
-def import_process_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    return ImportOut.of(import_processes(by=request.auth, stream=file.open("rb")))
-
-
-@router.get("/processes/{process_id}", response=ProcessOut)
-def get_process(request: ApiRequest, process_id: int) -> Any:
-    return _out(selectors.process_get(request.auth, process_id))
-
-
-@router.post("/processes", response={201: ProcessOut})
-def create_process(request: ApiRequest, payload: ProcessIn) -> Status[Any]:
-    fields = _fields(request, payload.dict())
-    return Status(201, _out(services.process_create(by=request.auth, **fields)))
-
-
-@router.patch("/processes/{process_id}", response=ProcessOut)
-def update_process(request: ApiRequest, process_id: int, payload: ProcessPatch) -> Any:
-    fields = _fields(request, payload.dict(exclude_unset=True))
-    version = fields.pop("version")
-    process = selectors.process_get(request.auth, process_id)
-    return _out(services.process_update(by=request.auth, process=process, version=version, **fields))
-
-
-@router.post("/processes/{process_id}/archive", response=ProcessOut)
-def archive_process(request: ApiRequest, process_id: int, payload: VersionIn) -> Any:
-    process = selectors.process_get(request.auth, process_id)
-    return _out(services.process_archive(by=request.auth, process=process, version=payload.version))
+add_register_routes(router, PROCESSES)
 
 
 def _link_out(link: ProcessLink) -> LinkOut:

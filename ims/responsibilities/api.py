@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from django.contrib.auth import get_user_model
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema
 from pydantic import BaseModel, ConfigDict
 
-from ims.api.auth import ApiRequest
-from ims.api.imports import ImportOut
-from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
-from ims.core.errors import ValidationFailed
-from ims.org.selectors import site_get
+from ims.registers.api import RegisterApi, active_user, add_register_routes, list_params, rename, site
 from ims.responsibilities import selectors, services
 from ims.responsibilities.importing import import_responsibilities
 from ims.responsibilities.models import Responsibility
@@ -72,10 +65,6 @@ class ResponsibilityPatch(Schema):
     review_date: dt.date | None = None
 
 
-class VersionIn(Schema):
-    version: int
-
-
 def _out(record: Responsibility) -> ResponsibilityOut:
     linked = {"holder_ids", "process_ids"}
     data = {name: getattr(record, name) for name in ResponsibilityOut.model_fields if name not in linked}
@@ -86,93 +75,38 @@ def _out(record: Responsibility) -> ResponsibilityOut:
     )
 
 
-def _deputy(deputy_id: int | None) -> Any:
-    if deputy_id is None:
-        return None
-    deputy = get_user_model().objects.filter(pk=deputy_id, is_active=True).first()
-    if deputy is None:
-        raise ValidationFailed({"deputy_id": [f"No active user with id {deputy_id}."]})
-    return deputy
-
-
-def _fields(fields: dict[str, Any]) -> dict[str, Any]:
-    if "deputy_id" in fields:
-        fields["deputy"] = _deputy(fields.pop("deputy_id"))
-    if "holder_ids" in fields:
-        fields["holders"] = fields.pop("holder_ids")
-    if "process_ids" in fields:
-        fields["processes"] = fields.pop("process_ids")
-    return fields
-
-
-# The import route comes before the /{id} routes: Ninja matches in order.
-
-
-@router.get("/responsibilities", response=Page[ResponsibilityOut])
-def list_responsibilities(
-    request: ApiRequest,
-    q: str = "",
-    site_id: int | None = None,
-    org_wide: bool = False,
-    holder_id: int | None = None,
-    process_id: int | None = None,
-    duty: str = "",
-    top_management: bool | None = None,
-    overdue: bool | None = None,
-    archived: bool = False,
-    sort: str = "reference",
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
-) -> Any:
-    qs = selectors.responsibility_list(
-        request.auth,
-        q=q,
-        site_id=site_id,
-        org_wide=org_wide,
-        holder_id=holder_id,
-        process_id=process_id,
-        duty=duty,
-        top_management=top_management,
-        overdue=overdue,
-        archived=archived,
-        sort=sort,
-    )
-    page = paginate(request, qs.prefetch_related("holders", "processes"), limit=limit, offset=offset)
-    page["items"] = [_out(r) for r in page["items"]]
-    return page
-
-
-@router.post(
-    "/responsibilities/import",
-    response=ImportOut,
-    summary="Import roles and responsibilities from CSV or XLSX (all or nothing)",
+RESPONSIBILITIES = RegisterApi(
+    module=__name__,
+    path="/responsibilities",
+    singular="responsibility",
+    plural="responsibilities",
+    out=ResponsibilityOut,
+    create_in=ResponsibilityIn,
+    patch_in=ResponsibilityPatch,
+    filters=list_params(
+        ("holder_id", int | None, None),
+        ("process_id", int | None, None),
+        ("duty", str, ""),
+        ("top_management", bool | None, None),
+        ("overdue", bool | None, None),
+    ),
+    list_records=selectors.responsibility_list,
+    get_record=selectors.responsibility_get,
+    create=services.responsibility_create,
+    update=services.responsibility_update,
+    archive=services.responsibility_archive,
+    record_arg="responsibility",
+    prepare=[
+        active_user("deputy_id", "deputy"),
+        rename("holder_ids", "holders"),
+        rename("process_ids", "processes"),
+        site,
+    ],
+    present=_out,
+    prefetch=("holders", "processes"),
+    import_records=import_responsibilities,
+    import_name="import_responsibility_file",
+    import_summary="Import roles and responsibilities from CSV or XLSX (all or nothing)",
 )
-def import_responsibility_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    return ImportOut.of(import_responsibilities(by=request.auth, stream=file.open("rb")))
 
-
-@router.get("/responsibilities/{responsibility_id}", response=ResponsibilityOut)
-def get_responsibility(request: ApiRequest, responsibility_id: int) -> Any:
-    return _out(selectors.responsibility_get(request.auth, responsibility_id))
-
-
-@router.post("/responsibilities", response={201: ResponsibilityOut})
-def create_responsibility(request: ApiRequest, payload: ResponsibilityIn) -> Status[Any]:
-    fields = _fields(payload.dict())
-    site_id = fields.pop("site_id")
-    site = site_get(request.auth, site_id) if site_id is not None else None
-    return Status(201, _out(services.responsibility_create(by=request.auth, site=site, **fields)))
-
-
-@router.patch("/responsibilities/{responsibility_id}", response=ResponsibilityOut)
-def update_responsibility(request: ApiRequest, responsibility_id: int, payload: ResponsibilityPatch) -> Any:
-    fields = _fields(payload.dict(exclude_unset=True))
-    version = fields.pop("version")
-    record = selectors.responsibility_get(request.auth, responsibility_id)
-    return _out(services.responsibility_update(by=request.auth, responsibility=record, version=version, **fields))
-
-
-@router.post("/responsibilities/{responsibility_id}/archive", response=ResponsibilityOut)
-def archive_responsibility(request: ApiRequest, responsibility_id: int, payload: VersionIn) -> Any:
-    record = selectors.responsibility_get(request.auth, responsibility_id)
-    return _out(services.responsibility_archive(by=request.auth, responsibility=record, version=payload.version))
+add_register_routes(router, RESPONSIBILITIES)

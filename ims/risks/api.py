@@ -5,19 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from ninja import File, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict
 
 from ims.api.auth import ApiRequest
-from ims.api.imports import ImportOut
-from ims.api.pagination import DEFAULT_LIMIT, Page, paginate
 from ims.core.errors import ValidationFailed
-from ims.org.selectors import site_get
+from ims.registers.api import RegisterApi, active_user, add_register_routes, list_params, site
 from ims.risks import selectors, services
 from ims.risks.importing import import_risks
-from ims.risks.models import Risk, RiskMatrix, Treatment
+from ims.risks.models import RiskMatrix, Treatment
 
 router = Router(tags=["risks and opportunities"])
 
@@ -128,52 +124,30 @@ class MatrixIn(Schema):
     description: str = ""
 
 
-class VersionIn(Schema):
-    version: int
+owner = active_user("owner_id", "owner")
 
-
-def _owner(fields: dict[str, Any]) -> None:
-    if "owner_id" in fields:
-        pk = fields.pop("owner_id")
-        owner = None
-        if pk is not None:
-            owner = get_user_model().objects.filter(pk=pk, is_active=True).first()
-            if owner is None:
-                raise ValidationFailed({"owner_id": [f"No active user with id {pk}."]})
-        fields["owner"] = owner
-
+RISKS = RegisterApi(
+    module=__name__,
+    path="/risks",
+    singular="risk",
+    plural="risks",
+    out=RiskOut,
+    create_in=RiskIn,
+    patch_in=RiskPatch,
+    filters=list_params(("kind", str, ""), ("source_kind", str, ""), ("band", str, ""), ("overdue", bool, False)),
+    list_records=selectors.risk_list,
+    get_record=selectors.risk_get,
+    create=services.risk_create,
+    update=services.risk_update,
+    archive=services.risk_archive,
+    record_arg="risk",
+    prepare=[site, owner],
+    import_records=import_risks,
+    import_summary="Import risks and opportunities from CSV or XLSX",
+)
 
 # The matrix and import routes come before the /{id} routes: Ninja matches in order.
-
-
-@router.get("/risks", response=Page[RiskOut])
-def list_risks(
-    request: ApiRequest,
-    q: str = "",
-    site_id: int | None = None,
-    org_wide: bool = False,
-    kind: str = "",
-    source_kind: str = "",
-    band: str = "",
-    overdue: bool = False,
-    archived: bool = False,
-    sort: str = "reference",
-    limit: int = DEFAULT_LIMIT,
-    offset: int = 0,
-) -> Any:
-    qs = selectors.risk_list(
-        request.auth,
-        q=q,
-        site_id=site_id,
-        org_wide=org_wide,
-        kind=kind,
-        source_kind=source_kind,
-        band=band,
-        overdue=overdue,
-        archived=archived,
-        sort=sort,
-    )
-    return paginate(request, qs, limit=limit, offset=offset)
+add_register_routes(router, RISKS, ["list"])
 
 
 @router.get("/risks/matrix", response=MatrixOut, summary="The risk matrix in force (documented information)")
@@ -186,39 +160,7 @@ def new_matrix(request: ApiRequest, payload: MatrixIn) -> Status[RiskMatrix]:
     return Status(201, services.matrix_save(by=request.auth, **payload.dict()))
 
 
-@router.post("/risks/import", response=ImportOut, summary="Import risks and opportunities from CSV or XLSX")
-def import_file(request: ApiRequest, file: File[UploadedFile]) -> Any:
-    report = import_risks(by=request.auth, stream=file.open("rb"))
-    return ImportOut.of(report)
-
-
-@router.get("/risks/{risk_id}", response=RiskOut)
-def get_risk(request: ApiRequest, risk_id: int) -> Risk:
-    return selectors.risk_get(request.auth, risk_id)
-
-
-@router.post("/risks", response={201: RiskOut})
-def create_risk(request: ApiRequest, payload: RiskIn) -> Status[Risk]:
-    fields = payload.dict()
-    site_id = fields.pop("site_id")
-    site = site_get(request.auth, site_id) if site_id is not None else None
-    _owner(fields)
-    return Status(201, services.risk_create(by=request.auth, site=site, **fields))
-
-
-@router.patch("/risks/{risk_id}", response=RiskOut)
-def update_risk(request: ApiRequest, risk_id: int, payload: RiskPatch) -> Risk:
-    fields = payload.dict(exclude_unset=True)
-    version = fields.pop("version")
-    _owner(fields)
-    risk = selectors.risk_get(request.auth, risk_id)
-    return services.risk_update(by=request.auth, risk=risk, version=version, **fields)
-
-
-@router.post("/risks/{risk_id}/archive", response=RiskOut)
-def archive_risk(request: ApiRequest, risk_id: int, payload: VersionIn) -> Risk:
-    risk = selectors.risk_get(request.auth, risk_id)
-    return services.risk_archive(by=request.auth, risk=risk, version=payload.version)
+add_register_routes(router, RISKS, ["import", "detail", "create", "update", "archive"])
 
 
 @router.get("/risks/{risk_id}/treatments", response=list[TreatmentOut])
@@ -230,7 +172,7 @@ def list_treatments(request: ApiRequest, risk_id: int) -> Any:
 def add_treatment(request: ApiRequest, risk_id: int, payload: TreatmentIn) -> Status[Treatment]:
     risk = selectors.risk_get(request.auth, risk_id)
     fields = payload.dict()
-    _owner(fields)
+    owner(request, fields)
     return Status(201, services.treatment_add(by=request.auth, risk=risk, **fields))
 
 
