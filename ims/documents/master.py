@@ -24,7 +24,6 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ims.accounts.models import Membership
@@ -41,6 +40,7 @@ from ims.documents.selectors import documents_visible_to
 from ims.org.models import Site
 from ims.standards.models import Clause, Edition, MandatedInformation
 from ims.tabular.export import neutralise, xlsx_bytes
+from ims.web.pdf import render_pdf
 
 S = RevisionStatus
 _CLAUSES = Document.clauses.through
@@ -444,7 +444,6 @@ REGISTER_HEADER = (
 )
 COVERAGE_HEADER = ("Standard", "Clause", "Clause title", "Documented information to maintain", "Status", "Why")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF_TYPE = "application/pdf"
 
 
 def _register_row(row: MasterRow) -> list[Any]:
@@ -500,9 +499,4 @@ def master_xlsx(master: MasterList) -> bytes:
 
 def master_pdf(master: MasterList, *, base_url: str) -> bytes:
     """The master list as an A4 landscape PDF; nothing is fetched over the network."""
-    from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]
-
-    html = render_to_string("documents/master_pdf.html", {"master": master})
-    offline = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
-    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=offline).write_pdf()
-    return pdf
+    return render_pdf("documents/master_pdf.html", {"master": master}, base_url=base_url)

@@ -8,7 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 
-from ims.documents.master import PDF_TYPE, XLSX_TYPE, MasterList, clause_choices, master_list, master_pdf, master_xlsx
+from ims.documents.master import XLSX_TYPE, MasterList, clause_choices, master_list, master_pdf, master_xlsx
+from ims.web.pdf import PDF_TYPE
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:

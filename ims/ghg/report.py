@@ -9,16 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.template.loader import render_to_string
-
-PDF_TYPE = "application/pdf"
+from ims.web.pdf import render_pdf
 
 
 def dashboard_pdf(context: dict[str, Any], *, organisation: str, base_url: str) -> bytes:
     """The dashboard as an A4 PDF; nothing is fetched from the network."""
-    from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]
-
-    html = render_to_string("ghg/dashboard_pdf.html", {**context, "organisation": organisation, "pdf": True})
-    offline = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
-    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=offline).write_pdf()
-    return pdf
+    data = {**context, "organisation": organisation, "pdf": True}
+    return render_pdf("ghg/dashboard_pdf.html", data, base_url=base_url)

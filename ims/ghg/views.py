@@ -44,6 +44,7 @@ from ims.spc.svg import Series as Line
 from ims.spc.svg import bar_chart_svg
 from ims.tabular.export import csv_bytes
 from ims.web.forms import apply_error
+from ims.web.pdf import PDF_TYPE
 
 
 def _int(request: HttpRequest, name: str) -> int | None:
@@ -283,7 +284,7 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     pdf = report.dashboard_pdf(context, organisation=organisation, base_url=request.build_absolute_uri("/"))
     site = context["site"]
     name = f"environmental-dashboard-{context['year']}" + (f"-{slugify(site.code)}" if site is not None else "")
-    response = HttpResponse(pdf, content_type=report.PDF_TYPE)
+    response = HttpResponse(pdf, content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 

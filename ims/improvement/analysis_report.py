@@ -14,15 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from ims.improvement.analysis import Analysis, CostTotals, Pareto
 from ims.spc.svg import DataTable, Series, bar_chart_svg
 from ims.tabular.export import neutralise
+from ims.web.pdf import render_pdf
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-PDF_TYPE = "application/pdf"
 PARETO_TITLES = {"cause": "cause category", "process": "process", "type": "type"}
 COST_TITLES = {"month": "Month", "process": "Process", "cause": "Cause category", "type": "Type"}
 
@@ -317,9 +316,5 @@ def analysis_xlsx(analysis: Analysis) -> bytes:
 
 def analysis_pdf(analysis: Analysis, *, organisation: str, base_url: str) -> bytes:
     """The analysis as an A4 PDF from the page's own template; nothing is fetched from the network."""
-    from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]
-
-    html = render_to_string("improvement/analysis_pdf.html", {**context(analysis), "organisation": organisation})
-    offline = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
-    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=offline).write_pdf()
-    return pdf
+    data = {**context(analysis), "organisation": organisation}
+    return render_pdf("improvement/analysis_pdf.html", data, base_url=base_url)

@@ -34,6 +34,7 @@ from ims.improvement.models import (
 from ims.org.models import Organisation
 from ims.org.selectors import sites_visible_to
 from ims.web.forms import apply_error
+from ims.web.pdf import PDF_TYPE
 
 # --- forms -----------------------------------------------------------------------------
 
@@ -237,7 +238,7 @@ def analysis_pdf(request: HttpRequest) -> HttpResponse:
     data = analysis.analysis_data(request.user, window)
     organisation = Organisation.objects.values_list("name", flat=True).first() or "IMS"
     pdf = analysis_report.analysis_pdf(data, organisation=organisation, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type=analysis_report.PDF_TYPE)
+    response = HttpResponse(pdf, content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_name(window, "pdf")}"'
     return response
 

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Prefetch, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -31,6 +30,7 @@ from ims.readiness.checks import Outcome, Status, run_all
 from ims.readiness.models import Applicability, Assessment, EvidenceLink
 from ims.readiness.selectors import RequirementState, edition_readiness, editions_in_scope
 from ims.standards.models import Clause, Edition, MandatedInformation
+from ims.web.pdf import render_pdf
 
 # How many gaps per standard the summary lists; the edition sections list them all.
 TOP_GAPS = 10
@@ -471,15 +471,7 @@ def _section(sheet: Worksheet, title: str, header: list[str]) -> None:
 
 # ---------------------------------------------------------------------------------------------- PDF
 
-PDF_TYPE = "application/pdf"
-
 
 def gap_report_pdf(report: GapReport, *, base_url: str) -> bytes:
     """The report as an A4 PDF; relative links resolve against ``base_url``, nothing is fetched."""
-    from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]
-
-    html = render_to_string("readiness/gap_report.html", {"report": report, "top_gaps": TOP_GAPS})
-    # The template embeds its style sheet: no file, no network; only data: URLs would be read.
-    offline = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
-    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=offline).write_pdf()
-    return pdf
+    return render_pdf("readiness/gap_report.html", {"report": report, "top_gaps": TOP_GAPS}, base_url=base_url)

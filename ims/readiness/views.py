@@ -12,6 +12,7 @@ from ims.readiness import evidence
 from ims.readiness.checks import Status, run_all
 from ims.readiness.selectors import edition_readiness, editions_in_scope
 from ims.readiness.snapshots import take_if_due, trends
+from ims.web.pdf import PDF_TYPE
 
 
 def readiness(request: HttpRequest) -> HttpResponse:
@@ -67,7 +68,7 @@ def report_xlsx(request: HttpRequest) -> HttpResponse:
 
 def report_pdf(request: HttpRequest) -> HttpResponse:
     """The gap report as an A4 PDF, for management before a certification audit."""
-    from ims.readiness.reports import PDF_TYPE, gap_report_data, gap_report_pdf
+    from ims.readiness.reports import gap_report_data, gap_report_pdf
 
     _require_whole_system(request)
     report = gap_report_data()
