@@ -10,13 +10,12 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ims.accounts.permissions import Action, can, require, visible
 from ims.core.errors import ConflictError, ImsError, PermissionRefused
-from ims.kpis import analysis, selectors, services
+from ims.kpis import analysis, report, selectors, services
 from ims.kpis.chart_forms import ChartCreateForm, ChartEditForm
 from ims.kpis.models import ControlChart
 from ims.monitoring.models import Series
@@ -25,29 +24,9 @@ from ims.tabular.export import csv_bytes
 from ims.web.forms import apply_error
 
 
-def chart_svg(result: analysis.Analysis) -> str:
-    if result.pair is None:
-        return ""
-    return mark_safe(  # noqa: S308  (control_chart_svg escapes every text it writes)
-        spc_svg.control_chart_svg(
-            result.pair.location,
-            violations=result.violations,
-            labels=result.labels,
-            title=f"{result.chart.reference} {result.chart.name}",
-            y_label=result.y_label,
-            element_id=f"chart-{result.chart.pk}",
-        )
-    )
-
-
 def chart_detail(request: HttpRequest, pk: int) -> HttpResponse:
     chart = selectors.chart_get(request.user, pk)
     result = analysis.analyse(chart)
-    table = (
-        spc_svg.control_chart_table(result.pair.location, violations=result.violations, labels=result.labels)
-        if result.pair
-        else None
-    )
     site_id = chart.series.site_id
     live = chart.archived_at is None
     return render(
@@ -56,8 +35,8 @@ def chart_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "record": chart,
             "result": result,
-            "svg": chart_svg(result),
-            "table": table,
+            "svg": report.chart_svg(result),
+            "table": report.chart_table(result),
             "signals": list(chart.signals.select_related("event")),
             "may_report": can(request.user, Action.REPORT, site_id=site_id),
             "may_change": live and can(request.user, Action.CHANGE, site_id=site_id),
@@ -71,10 +50,7 @@ def chart_csv(request: HttpRequest, pk: int) -> HttpResponse:
     """The chart's data table as CSV: one row per point with its limits and the rules it breaks."""
     chart = selectors.chart_get(request.user, pk)
     result = analysis.analyse(chart)
-    if result.pair is None:
-        table = spc_svg.DataTable(caption="", header=("Point", "Value"), rows=())
-    else:
-        table = spc_svg.control_chart_table(result.pair.location, violations=result.violations, labels=result.labels)
+    table = report.chart_table(result) or spc_svg.DataTable(caption="", header=("Point", "Value"), rows=())
     response = HttpResponse(csv_bytes(table.header, table.rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{chart.reference}.csv"'
     return response

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -18,8 +17,7 @@ from ims.kpis import analysis, selectors
 from ims.kpis.models import ControlChart, Kpi, KpiStatus
 from ims.spc import svg as spc_svg
 from ims.spc.svg import DataTable
-
-PDF_TYPE = "application/pdf"
+from ims.web.pdf import render_pdf
 
 
 @dataclass(frozen=True)
@@ -47,14 +45,16 @@ def chart_svg(result: analysis.Analysis) -> SafeString | str:
     )
 
 
+def chart_table(result: analysis.Analysis) -> DataTable | None:
+    """The chart's figures, a row per point, or None when no chart could be worked out."""
+    if result.pair is None:
+        return None
+    return spc_svg.control_chart_table(result.pair.location, violations=result.violations, labels=result.labels)
+
+
 def panel(chart: ControlChart) -> Panel:
     result = analysis.analyse(chart)
-    table = (
-        spc_svg.control_chart_table(result.pair.location, violations=result.violations, labels=result.labels)
-        if result.pair
-        else None
-    )
-    return Panel(chart, chart_svg(result), table, len(result.violations))
+    return Panel(chart, chart_svg(result), chart_table(result), len(result.violations))
 
 
 def latest_rows(kpis: list[Kpi]) -> list[tuple[Kpi, selectors.KpiValue]]:
@@ -78,9 +78,4 @@ def dashboard_context(user: Any) -> dict[str, Any]:
 
 def dashboard_pdf(context: dict[str, Any], *, organisation: str, base_url: str) -> bytes:
     """The dashboard as an A4 PDF from the page's own template; nothing is fetched from the network."""
-    from weasyprint import HTML, URLFetcher  # type: ignore[import-untyped]
-
-    html = render_to_string("kpis/dashboard_pdf.html", {**context, "organisation": organisation})
-    offline = URLFetcher(allowed_protocols=("data",), allow_redirects=False)
-    pdf: bytes = HTML(string=html, base_url=base_url, url_fetcher=offline).write_pdf()
-    return pdf
+    return render_pdf("kpis/dashboard_pdf.html", {**context, "organisation": organisation}, base_url=base_url)

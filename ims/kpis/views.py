@@ -41,6 +41,7 @@ from ims.processes.selectors import processes_visible_to
 from ims.spc import svg as spc_svg
 from ims.tabular.export import csv_bytes
 from ims.web.forms import apply_error
+from ims.web.pdf import PDF_TYPE
 
 HISTORY_PERIODS = 12
 
@@ -165,7 +166,7 @@ def dashboard_pdf(request: HttpRequest) -> HttpResponse:
     context = report.dashboard_context(request.user)
     organisation = Organisation.objects.values_list("name", flat=True).first() or "IMS"
     pdf = report.dashboard_pdf(context, organisation=organisation, base_url=request.build_absolute_uri("/"))
-    response = HttpResponse(pdf, content_type=report.PDF_TYPE)
+    response = HttpResponse(pdf, content_type=PDF_TYPE)
     response["Content-Disposition"] = f'attachment; filename="quality-dashboard-{context["today"]:%Y-%m-%d}.pdf"'
     return response
 
