@@ -18,8 +18,7 @@ from ims.changes import selectors, services
 from ims.changes.forms import ChangeCreateForm, ChangeEditForm, TransitionForm
 from ims.changes.models import ChangeStatus, PlannedChange
 from ims.core.errors import ImsError, PermissionRefused
-from ims.processes.models import Process
-from ims.processes.selectors import processes_visible_to
+from ims.processes.selectors import live_processes_for
 from ims.registers.views import (
     Export,
     Filters,
@@ -81,10 +80,6 @@ def _export_row(c: PlannedChange) -> list[Any]:
     ]
 
 
-def _processes(user: Any) -> QuerySet[Process]:
-    return processes_visible_to(user).filter(archived_at__isnull=True).order_by("reference")
-
-
 CHANGES = RegisterViews(
     app="changes",
     stem="change",
@@ -97,7 +92,7 @@ CHANGES = RegisterViews(
     edit_form=ChangeEditForm,
     edit_fields=services.CHANGE_FIELDS,
     edit_many=("processes",),
-    form_kwargs=lambda user, record: {"processes": _processes(user)},
+    form_kwargs=lambda user, record: {"processes": live_processes_for(user)},
     require_change=require_site_change("planned changes"),
     create_refused=gettext_lazy("You are not allowed to create planned changes."),
     created=gettext_lazy("Planned change %(ref)s created."),

@@ -42,7 +42,7 @@ from ims.documents.models import (
 from ims.documents.revision_views import history, incomplete, may, operations, posted_version, readers, require_may
 from ims.org.models import Site
 from ims.org.selectors import sites_visible_to
-from ims.processes.selectors import processes_visible_to
+from ims.processes.selectors import live_processes_for
 from ims.tabular.export import csv_bytes, xlsx_bytes
 from ims.web.context import current_site_id
 from ims.web.forms import apply_error
@@ -217,10 +217,6 @@ def export_xlsx(request: HttpRequest) -> HttpResponse:
 # --- documents -------------------------------------------------------------------------------
 
 
-def _processes(user: Any) -> QuerySet[Any]:
-    return processes_visible_to(user).filter(archived_at__isnull=True).order_by("reference")
-
-
 def _sites_required_unless(form: Any, all_sites: bool) -> None:
     """Only people with an all-sites role may leave the sites empty (a document for all sites)."""
     if not all_sites:
@@ -241,7 +237,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         sites=sites.order_by("name"),
-        processes=_processes(user),
+        processes=live_processes_for(user),
         initial=initial,
     )
     _sites_required_unless(form, can(user, Action.CREATE))
@@ -338,7 +334,7 @@ def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = DocumentEditForm(
         request.POST or None,
         sites=(changeable | Site.objects.filter(pk__in=document.sites.values("pk"))).distinct().order_by("name"),
-        processes=_processes(request.user),
+        processes=live_processes_for(request.user),
         initial=initial,
     )
     _sites_required_unless(form, can(request.user, Action.CHANGE))

@@ -51,6 +51,11 @@ def processes_visible_to(user: Any) -> QuerySet[Process]:
     return visible_processes(Process.objects.select_related("owner").prefetch_related("sites"), user)
 
 
+def live_processes_for(user: Any) -> QuerySet[Process]:
+    """The processes in use the user can see, by reference: the choices of a form that links processes."""
+    return processes_visible_to(user).filter(archived_at__isnull=True).order_by("reference")
+
+
 def process_list(
     user: Any,
     *,

@@ -12,8 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ims.accounts.permissions import Action, can
-from ims.processes.models import Process
-from ims.processes.selectors import processes_visible_to
+from ims.processes.selectors import live_processes_for
 from ims.registers.views import (
     Export,
     Filters,
@@ -74,10 +73,6 @@ def _export_row(r: Responsibility) -> list[Any]:
     ]
 
 
-def _processes(user: Any) -> QuerySet[Process]:
-    return processes_visible_to(user).filter(archived_at__isnull=True).order_by("reference")
-
-
 RESPONSIBILITIES = RegisterViews(
     app="responsibilities",
     stem="responsibility",
@@ -90,7 +85,7 @@ RESPONSIBILITIES = RegisterViews(
     edit_form=ResponsibilityEditForm,
     edit_fields=services.RESPONSIBILITY_FIELDS,
     edit_many=("holders", "processes"),
-    form_kwargs=lambda user, record: {"processes": _processes(user)},
+    form_kwargs=lambda user, record: {"processes": live_processes_for(user)},
     require_change=require_site_change("responsibilities"),
     create_refused=gettext_lazy("You are not allowed to create responsibilities."),
     created=gettext_lazy("Role %(ref)s created."),
