@@ -10,6 +10,7 @@ on screen and in a PDF report, and each is followed by its data table.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -410,27 +411,33 @@ def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ghg/source_form.html", context, status=status)
 
 
-@require_POST
-def source_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    source = selectors.source_get(request.user, pk)
-    back = f"{reverse('ghg:source_list')}?{_list_query(source.year, None)}"
+def _remove(request: HttpRequest, *, back: str, delete: Callable[[int], None], done: str) -> HttpResponse:
+    """Remove a record with the version the page showed; a refusal or conflict goes back with its reason."""
     version = _version(request)
     if version is None:
         messages.error(request, _("The form was incomplete; reload the page and try again."))
         return redirect(back)
     try:
-        services.source_delete(by=request.user, source=source, version=version)
+        delete(version)
     except PermissionRefused:
         raise
     except ImsError as exc:
         messages.error(request, exc.detail)
     else:
-        messages.success(
-            request,
-            _("%(series)s is no longer an emission source for %(year)d.")
-            % {"series": source.series.reference, "year": source.year},
-        )
+        messages.success(request, done)
     return redirect(back)
+
+
+@require_POST
+def source_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.source_get(request.user, pk)
+    return _remove(
+        request,
+        back=f"{reverse('ghg:source_list')}?{_list_query(source.year, None)}",
+        delete=lambda version: services.source_delete(by=request.user, source=source, version=version),
+        done=_("%(series)s is no longer an emission source for %(year)d.")
+        % {"series": source.series.reference, "year": source.year},
+    )
 
 
 def instrument_list(request: HttpRequest) -> HttpResponse:
@@ -502,17 +509,9 @@ def instrument_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def instrument_remove(request: HttpRequest, pk: int) -> HttpResponse:
     instrument = selectors.instrument_get(request.user, pk)
-    back = f"{reverse('ghg:instrument_list')}?{_list_query(instrument.period_from.year, None)}"
-    version = _version(request)
-    if version is None:
-        messages.error(request, _("The form was incomplete; reload the page and try again."))
-        return redirect(back)
-    try:
-        services.instrument_delete(by=request.user, instrument=instrument, version=version)
-    except PermissionRefused:
-        raise
-    except ImsError as exc:
-        messages.error(request, exc.detail)
-    else:
-        messages.success(request, _("%(instrument)s removed.") % {"instrument": instrument})
-    return redirect(back)
+    return _remove(
+        request,
+        back=f"{reverse('ghg:instrument_list')}?{_list_query(instrument.period_from.year, None)}",
+        delete=lambda version: services.instrument_delete(by=request.user, instrument=instrument, version=version),
+        done=_("%(instrument)s removed.") % {"instrument": instrument},
+    )
