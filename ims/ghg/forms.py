@@ -9,17 +9,13 @@ set) is what appears on the field.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from ims.core.errors import ValidationFailed
-from ims.factors.models import EmissionFactor, GasBasis
-from ims.factors.units import IncompatibleUnits, convert
-from ims.ghg.inventory import factor_unit
+from ims.factors.models import EmissionFactor
 from ims.ghg.models import InstrumentKind, Scope, Scope3Category
 from ims.monitoring.models import Series
 from ims.org.models import Site
@@ -32,22 +28,6 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 def factor_label(factor: EmissionFactor) -> str:
     origin = factor.source.key if factor.source is not None else str(_("own factor"))
     return f"{factor.external_id} — {factor.activity} ({factor.source_unit}) — {origin}, {factor.year}"
-
-
-def compatible_factors(factors: QuerySet[EmissionFactor], *, unit: str, gwp: str) -> list[EmissionFactor]:
-    """The factors a series in ``unit`` can take in an inventory with ``gwp`` GWPs, newest year first."""
-    other_gwp = Q(gas_basis=GasBasis.CO2E) & ~Q(gwp_set__in=["", gwp])
-    usable = factors.filter(archived_at__isnull=True).exclude(other_gwp)
-    wanted = factor_unit(unit)
-    units = []
-    for candidate in usable.order_by().values_list("activity_unit", flat=True).distinct():
-        try:
-            convert(Decimal(1), wanted, candidate)
-        except (IncompatibleUnits, ValidationFailed):  # another dimension, or a unit pint cannot read
-            continue
-        units.append(candidate)
-    chosen = usable.filter(activity_unit__in=units).select_related("source")
-    return list(chosen.order_by("-year", "activity", "source_unit", "id"))
 
 
 def _blank(choices: list[tuple[Any, Any]]) -> list[tuple[Any, Any]]:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from ims.accounts.permissions import visible
-from ims.core.errors import NotFound
+from ims.core.errors import NotFound, ValidationFailed
+from ims.factors.models import EmissionFactor, GasBasis
+from ims.factors.units import IncompatibleUnits, convert
+from ims.ghg.inventory import factor_unit
 from ims.ghg.models import ContractualInstrument, EmissionSource
+from ims.monitoring.models import Series
 from ims.org.models import Site
 
 
@@ -47,3 +52,25 @@ def instrument_get(user: Any, pk: int) -> ContractualInstrument:
     if instrument is None:
         raise NotFound("No such contractual instrument.")
     return instrument
+
+
+def factors_for(factors: QuerySet[EmissionFactor], series: Series, *, gwp: str) -> list[EmissionFactor]:
+    """The factors ``series`` can take in an inventory with ``gwp`` GWPs, newest year first.
+
+    Organisation-wide factors and the series' own site's, in a unit the series
+    converts to, on the inventory's GWP set (or per gas).
+    """
+    factors = factors.filter(Q(site__isnull=True) | Q(site_id=series.site_id))
+    unit = series.unit
+    other_gwp = Q(gas_basis=GasBasis.CO2E) & ~Q(gwp_set__in=["", gwp])
+    usable = factors.filter(archived_at__isnull=True).exclude(other_gwp)
+    wanted = factor_unit(unit)
+    units = []
+    for candidate in usable.order_by().values_list("activity_unit", flat=True).distinct():
+        try:
+            convert(Decimal(1), wanted, candidate)
+        except (IncompatibleUnits, ValidationFailed):  # another dimension, or a unit pint cannot read
+            continue
+        units.append(candidate)
+    chosen = usable.filter(activity_unit__in=units).select_related("source")
+    return list(chosen.order_by("-year", "activity", "source_unit", "id"))

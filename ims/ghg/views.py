@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.contrib import messages
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,7 +35,6 @@ from ims.ghg.forms import (
     InstrumentEditForm,
     SourceCreateForm,
     SourceEditForm,
-    compatible_factors,
 )
 from ims.ghg.models import EmissionSource, Scope
 from ims.monitoring.models import Category, Series
@@ -320,8 +318,7 @@ def _list_query(year: int, site_id: int | None) -> str:
 
 def _offered(factors: Any, series: Series, *also: EmissionFactor | None) -> list[EmissionFactor]:
     """The factors listed for ``series``, plus those already chosen (an archived one stays selectable)."""
-    own_site = factors.filter(Q(site__isnull=True) | Q(site_id=series.site_id))  # another site's factor is theirs
-    offered = compatible_factors(own_site, unit=series.unit, gwp=inventory.gwp_set())
+    offered = selectors.factors_for(factors, series, gwp=inventory.gwp_set())
     known = {f.pk for f in offered}
     return [*offered, *(f for f in also if f is not None and f.pk not in known)]
 
